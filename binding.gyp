@@ -1,0 +1,34 @@
+{
+  # node-gyp build of the same sources as CMakeLists.txt. prebuildify drives this one to make the
+  # prebuilt linux-x64 binary: OpenBLAS is linked statically (libopenblas.a) and the two libgfortran
+  # symbols it needs come from native/core/gfortran_shim.c, so the .node depends on libc/libstdc++ only.
+  "variables": {
+    "openblas_static%": "<!(node scripts/find-openblas.mjs static)"
+  },
+  "targets": [
+    {
+      "target_name": "weightscope",
+      "sources": [
+        "native/core/batch.cc",
+        "native/core/blas_scheduler.cc",
+        "native/core/buffer.cc",
+        "native/core/eig.cc",
+        "native/core/svd.cc",
+        "native/core/gfortran_shim.c",
+        "native/binding/addon.cc",
+        "native/binding/errors.cc",
+        "native/binding/job.cc",
+        "native/binding/matrix_arg.cc",
+        "native/binding/ops.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "WEIGHTSCOPE_STATIC_OPENBLAS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc": ["-std=c++17", "-fvisibility=hidden", "-O3"],
+      "cflags": ["-O3"],
+      "libraries": ["<(openblas_static)", "-lpthread", "-lm"],
+      "ldflags": ["-Wl,--exclude-libs,ALL"]
+    }
+  ]
+}

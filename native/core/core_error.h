@@ -1,0 +1,30 @@
+// The one exception type of the numeric core. The binding turns it into a WeightscopeError
+// with the same code, so the core stays free of any Node API.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace ws {
+
+enum class ErrorCode { Shape, Dtype, NonFinite, TooLarge, Lapack, Internal };
+
+inline const char* code_name(ErrorCode c) {
+  switch (c) {
+    case ErrorCode::Shape: return "E_SHAPE";
+    case ErrorCode::Dtype: return "E_DTYPE";
+    case ErrorCode::NonFinite: return "E_NONFINITE";
+    case ErrorCode::TooLarge: return "E_TOO_LARGE";
+    case ErrorCode::Lapack: return "E_LAPACK";
+    default: return "E_INTERNAL";
+  }
+}
+
+struct CoreError : std::runtime_error {
+  ErrorCode code;
+  std::string routine;  // LAPACK routine, when one failed
+  long long info = 0;   // its INFO
+  CoreError(ErrorCode c, const std::string& msg, std::string r = "", long long i = 0)
+      : std::runtime_error(msg), code(c), routine(std::move(r)), info(i) {}
+};
+
+}  // namespace ws

@@ -1,0 +1,69 @@
+// Typed interface of the raw native addon, and its loader. The addon is found by node-gyp-build:
+// prebuilds/<platform>-<arch>/*.node (shipped in the npm package) or build/Release/ (source build).
+// WEIGHTSCOPE_ADDON=/path/to/weightscope.node overrides it (the sanitizer suite uses that).
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WeightscopeError } from './errors.js';
+
+export type FloatArray = Float32Array | Float64Array;
+
+export interface RawSvd {
+  U: FloatArray;
+  S: FloatArray;
+  Vt: FloatArray;
+  uShape: [number, number];
+  vtShape: [number, number];
+  routine: string;
+}
+
+export interface RawBinding {
+  setErrorClass(cls: typeof WeightscopeError): void;
+  svdvals(data: FloatArray, rows: number, cols: number, async: false): { S: FloatArray; routine: string };
+  svdvals(data: FloatArray, rows: number, cols: number, async: true): Promise<{ S: FloatArray; routine: string }>;
+  /** mode: 0 thin, -1 full, k > 0 top-k */
+  svd(data: FloatArray, rows: number, cols: number, mode: number, async: false): RawSvd;
+  svd(data: FloatArray, rows: number, cols: number, mode: number, async: true): Promise<RawSvd>;
+  eigvalsh(data: FloatArray, n: number, n2: number, async: false): FloatArray;
+  eigvalsh(data: FloatArray, n: number, n2: number, async: true): Promise<FloatArray>;
+  gram(data: FloatArray, rows: number, cols: number, async: false): { G: FloatArray; n: number };
+  gram(data: FloatArray, rows: number, cols: number, async: true): Promise<{ G: FloatArray; n: number }>;
+  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: false): FloatArray;
+  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: true): Promise<FloatArray>;
+  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: false): FloatArray[];
+  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: true): Promise<FloatArray[]>;
+  info(): {
+    config: string;
+    corename: string;
+    parallel: number;
+    threads: number;
+    largeJobFlops: number;
+    linkage: 'static' | 'shared';
+  };
+  setThreads(n: number): void;
+  getThreads(): number;
+  setLargeJobFlops(flops: number): void;
+  stats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number };
+  _injectFailures(gesdd: number, gesvd: number): void;
+}
+
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function load(): RawBinding {
+  const require = createRequire(import.meta.url);
+  const override = process.env.WEIGHTSCOPE_ADDON;
+  try {
+    const addon = (override ? require(resolve(override)) : require('node-gyp-build')(packageRoot)) as RawBinding;
+    addon.setErrorClass(WeightscopeError);
+    return addon;
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new Error(
+      `weightscope: could not load the native addon (${why}). ` +
+        'Rebuild it with `npm rebuild weightscope` (needs cmake, a C++ compiler and OpenBLAS: ' +
+        'apt-get install cmake g++ libopenblas-dev).',
+    );
+  }
+}
+
+export const native: RawBinding = load();

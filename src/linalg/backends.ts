@@ -1,0 +1,71 @@
+// What runs the numerics: OpenBLAS on the CPU (and, later, cuSOLVER), thread control and native stats.
+import { native } from '../binding.js';
+import { fail } from '../errors.js';
+
+export interface CpuBackend {
+  library: string;
+  version: string;
+  /** OpenBLAS's build string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64". */
+  config: string;
+  /** CPU kernel set chosen at run time. */
+  corename: string;
+  /** BLAS threads a large job uses (setThreads). */
+  threads: number;
+  threading: 'sequential' | 'pthreads' | 'openmp';
+  /** Jobs at or above this many flops (rows*cols*min) run alone with all threads; see README "Threads". */
+  largeJobFlops: number;
+  /** 'static' when OpenBLAS is linked into the addon (prebuilt binary), 'shared' otherwise. */
+  linkage: 'static' | 'shared';
+}
+
+export interface CudaBackend {
+  available: boolean;
+  reason?: string;
+}
+
+export function cudaStatus(): CudaBackend {
+  return { available: false, reason: 'this build of weightscope has no cuSOLVER backend (CPU only)' };
+}
+
+export function backends(): { cpu: CpuBackend; cuda: CudaBackend } {
+  const i = native.info();
+  const version = /OpenBLAS\s+([0-9][0-9.]*)/.exec(i.config)?.[1] ?? 'unknown';
+  const threading = (['sequential', 'pthreads', 'openmp'] as const)[i.parallel] ?? 'sequential';
+  return {
+    cpu: {
+      library: 'OpenBLAS',
+      version,
+      config: i.config.trim(),
+      corename: i.corename,
+      threads: i.threads,
+      threading,
+      largeJobFlops: i.largeJobFlops,
+      linkage: i.linkage,
+    },
+    cuda: cudaStatus(),
+  };
+}
+
+/** Sets the number of BLAS threads large jobs use (default: OPENBLAS_NUM_THREADS or the core count). */
+export function setThreads(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 1) fail('E_OPTION', `setThreads expects a positive integer, got ${n}`);
+  native.setThreads(n);
+}
+
+export function getThreads(): number {
+  return native.getThreads();
+}
+
+/**
+ * Sets the size (estimated flops rows*cols*min(rows,cols)) at which a job stops sharing the CPU with
+ * other jobs and runs alone with all BLAS threads. Default 256^3.
+ */
+export function setLargeJobFlops(flops: number): void {
+  if (!(flops >= 0)) fail('E_OPTION', `setLargeJobFlops expects a number >= 0, got ${flops}`);
+  native.setLargeJobFlops(flops);
+}
+
+/** Native memory held by weightscope (bytes), gesdd->gesvd fallbacks so far, async jobs in flight. */
+export function nativeStats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number } {
+  return native.stats();
+}

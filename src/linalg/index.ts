@@ -1,0 +1,14 @@
+export { matrix, dtypeOf, type Matrix, type DType, type FloatArray } from './matrix.js';
+export { svdvals, svdvalsSync, svd, svdSync, type SvdvalsOptions, type SvdOptions, type SvdResult } from './svd.js';
+export { eigvalsh, eigvalshSync, gram, gramSync, gramEigvalsh, gramEigvalshSync } from './eig.js';
+export { svdvalsBatch, svdvalsBatchSync } from './batch.js';
+export {
+  backends,
+  setThreads,
+  getThreads,
+  setLargeJobFlops,
+  nativeStats,
+  type CpuBackend,
+  type CudaBackend,
+} from './backends.js';
+export type { Backend, BackendOptions } from './options.js';

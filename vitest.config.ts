@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Native calls are CPU-bound; one worker per file keeps timing-sensitive tests (event-loop lag) honest.
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});

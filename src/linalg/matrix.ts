@@ -14,9 +14,13 @@ export function dtypeOf(a: FloatArray): DType {
   return a instanceof Float32Array ? 'float32' : 'float64';
 }
 
+/** LAPACK here takes 32-bit integers (LP64 OpenBLAS). */
+export const LAPACK_INT_MAX = 2 ** 31 - 1;
+
 function checkDim(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
     fail('E_SHAPE', `${what} must be a positive integer, got ${String(v)}`);
+  if (v > LAPACK_INT_MAX) fail('E_TOO_LARGE', `${what} = ${v} exceeds LAPACK's 32-bit integer limit (${LAPACK_INT_MAX})`);
   return v;
 }
 

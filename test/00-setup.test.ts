@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { backends, getThreads, setThreads } from '../src/index.js';
+
+describe('addon and backends', () => {
+  it('loads and reports the CPU backend', () => {
+    const b = backends();
+    expect(b.cpu.library).toBe('OpenBLAS');
+    expect(b.cpu.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(b.cpu.threads).toBeGreaterThanOrEqual(1);
+    expect(['sequential', 'pthreads', 'openmp']).toContain(b.cpu.threading);
+    expect(['static', 'shared']).toContain(b.cpu.linkage);
+    expect(b.cuda.available).toBe(false);
+    expect(b.cuda.reason).toMatch(/cuSOLVER/);
+  });
+
+  it('sets and gets the BLAS thread count', () => {
+    const before = getThreads();
+    setThreads(1);
+    expect(getThreads()).toBe(1);
+    expect(backends().cpu.threads).toBe(1);
+    setThreads(before);
+    expect(getThreads()).toBe(before);
+    expect(() => setThreads(0)).toThrow(expect.objectContaining({ code: 'E_OPTION' }));
+    expect(() => setThreads(1.5)).toThrow(expect.objectContaining({ code: 'E_OPTION' }));
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { svd, svdSync, type FloatArray } from '../src/index.js';
+import { loadInput, maxRelErr, randn, reference } from './helpers/reference.js';
+
+function fro(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+/** max |U diag(S) Vt - A| */
+function reconstructionError(A: FloatArray, rows: number, cols: number, U: FloatArray, r: number, S: FloatArray, Vt: FloatArray, uCols = r) {
+  let m = 0;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      let v = 0;
+      for (let k = 0; k < r; k++) v += U[i * uCols + k] * S[k] * Vt[k * cols + j];
+      m = Math.max(m, Math.abs(v - A[i * cols + j]));
+    }
+  return m;
+}
+
+/** max |Q Qᵀ - I| over the r rows of a row-major r x n matrix (rows orthonormal). */
+function rowOrthoError(Q: FloatArray, r: number, n: number) {
+  let m = 0;
+  for (let a = 0; a < r; a++)
+    for (let b = a; b < r; b++) {
+      let d = 0;
+      for (let k = 0; k < n; k++) d += Q[a * n + k] * Q[b * n + k];
+      m = Math.max(m, Math.abs(d - (a === b ? 1 : 0)));
+    }
+  return m;
+}
+
+/** max |Qᵀ Q - I| over the c columns of a row-major n x c matrix. */
+function colOrthoError(Q: FloatArray, n: number, c: number) {
+  let m = 0;
+  for (let a = 0; a < c; a++)
+    for (let b = a; b < c; b++) {
+      let d = 0;
+      for (let k = 0; k < n; k++) d += Q[k * c + a] * Q[k * c + b];
+      m = Math.max(m, Math.abs(d - (a === b ? 1 : 0)));
+    }
+  return m;
+}
+
+describe('svd (thin, full, top-k)', () => {
+  for (const name of ['spiked', 'wide', 'lowrank']) {
+    it(`${name}: thin U diag(S) Vt reconstructs A to 1e-12 ||A||, U and V orthonormal`, async () => {
+      const A = loadInput(name);
+      const [rows, cols] = A.shape;
+      const r = Math.min(rows, cols);
+      const { U, S, Vt, routine } = await svd(A);
+      expect(routine).toBe('dgesdd');
+      expect(U.shape).toEqual([rows, r]);
+      expect(Vt.shape).toEqual([r, cols]);
+      const want = reference.numpy[name].svdvals;
+      expect(maxRelErr(S, want, want[0])).toBeLessThan(1e-10);
+      expect(reconstructionError(A.data, rows, cols, U.data, r, S, Vt.data)).toBeLessThan(1e-12 * fro(A.data));
+      expect(colOrthoError(U.data, rows, r)).toBeLessThan(1e-12);
+      expect(rowOrthoError(Vt.data, r, cols)).toBeLessThan(1e-12);
+    });
+  }
+
+  it('full: square orthogonal U (rows x rows) and Vt (cols x cols)', () => {
+    const A = loadInput('wide'); // 64 x 200
+    const { U, S, Vt } = svdSync(A, { full: true });
+    expect(U.shape).toEqual([64, 64]);
+    expect(Vt.shape).toEqual([200, 200]);
+    expect(rowOrthoError(Vt.data, 200, 200)).toBeLessThan(1e-12);
+    expect(colOrthoError(U.data, 64, 64)).toBeLessThan(1e-12);
+    expect(reconstructionError(A.data, 64, 200, U.data, 64, S, Vt.data)).toBeLessThan(1e-12 * fro(A.data));
+  });
+
+  it('top-k through gesvdx equals the first k of the full SVD (up to sign)', async () => {
+    const A = loadInput('spiked');
+    const [rows, cols] = A.shape;
+    const full = svdSync(A);
+    const k = 5;
+    const top = await svd(A, { k });
+    expect(top.routine).toBe('dgesvdx');
+    expect(top.S.length).toBe(k);
+    expect(top.U.shape).toEqual([rows, k]);
+    expect(top.Vt.shape).toEqual([k, cols]);
+    expect(maxRelErr(top.S, full.S.slice(0, k), full.S[0])).toBeLessThan(1e-12);
+    for (let j = 0; j < k; j++) {
+      // same singular vector up to sign: |<u_top, u_full>| = 1
+      let du = 0;
+      for (let i = 0; i < rows; i++) du += top.U.data[i * k + j] * full.U.data[i * 256 + j];
+      let dv = 0;
+      for (let i = 0; i < cols; i++) dv += top.Vt.data[j * cols + i] * full.Vt.data[j * cols + i];
+      expect(Math.abs(Math.abs(du) - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(Math.abs(dv) - 1)).toBeLessThan(1e-9);
+      expect(Math.sign(du)).toBe(Math.sign(dv));
+    }
+  });
+
+  it('f32: reconstruction to 1e-5 ||A|| and float32 outputs', () => {
+    const rows = 120;
+    const cols = 80;
+    const A = randn(rows * cols, 3, Float32Array);
+    const { U, S, Vt, routine } = svdSync({ data: A, shape: [rows, cols] });
+    expect(routine).toBe('sgesdd');
+    expect(U.data).toBeInstanceOf(Float32Array);
+    expect(reconstructionError(A, rows, cols, U.data, 80, S, Vt.data)).toBeLessThan(1e-5 * fro(A));
+    const top = svdSync({ data: A, shape: [rows, cols] }, { k: 3 });
+    expect(maxRelErr(top.S, S.slice(0, 3), S[0])).toBeLessThan(1e-5);
+  });
+
+  it('1 x n and n x 1', () => {
+    const a = Float64Array.from([3, 4]);
+    const r = svdSync({ data: a, shape: [1, 2] });
+    expect(Array.from(r.S)).toEqual([5]);
+    expect(r.U.shape).toEqual([1, 1]);
+    expect(Math.abs(r.U.data[0])).toBe(1);
+    expect(Math.abs(r.Vt.data[0] * 5 * r.U.data[0] - 3)).toBeLessThan(1e-15);
+    const c = svdSync({ data: a, shape: [2, 1] });
+    expect(Array.from(c.S)).toEqual([5]);
+    expect(c.U.shape).toEqual([2, 1]);
+  });
+});

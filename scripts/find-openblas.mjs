@@ -4,14 +4,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const multiarch = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
-const roots = [
+// WEIGHTSCOPE_OPENBLAS_DIRS (colon-separated) replaces the search list; the install test uses it.
+const roots = process.env.WEIGHTSCOPE_OPENBLAS_DIRS !== undefined
+  ? process.env.WEIGHTSCOPE_OPENBLAS_DIRS.split(':').filter(Boolean)
+  : [
   process.env.OPENBLAS_ROOT && join(process.env.OPENBLAS_ROOT, 'lib'),
   `/usr/lib/${multiarch}/openblas-pthread`,
   `/usr/lib/${multiarch}`,
   '/usr/lib64',
   '/usr/lib',
   '/usr/local/lib',
-].filter(Boolean);
+  ].filter(Boolean);
 
 export const INSTALL_HINT =
   'weightscope: no prebuilt binary for this platform and OpenBLAS was not found - install it (Debian/Ubuntu: apt-get install libopenblas-dev; Fedora: dnf install openblas-devel) and run npm install again';

@@ -46,20 +46,34 @@ class Worker : public Napi::AsyncWorker {
 
   void Execute() override { execute_guarded(*job_, failure_); }
 
+  // Settles the promise. When the environment is shutting down (a worker thread terminated, process
+  // exiting) N-API calls fail and node-addon-api throws: nothing can be delivered then, so every
+  // exception is swallowed here rather than escaping into std::terminate.
   void OnOK() override {
+    try {
+      settle();
+    } catch (...) {
+    }
+  }
+
+  void settle() {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     if (failure_.set) {
       deferred_.Reject(make_error(env, failure_.code, failure_.message, failure_.routine, failure_.info).Value());
       return;
     }
+    Napi::Value value;
     try {
-      deferred_.Resolve(job_->result(env));
+      value = job_->result(env);
     } catch (const Napi::Error& e) {
       deferred_.Reject(e.Value());
+      return;
     } catch (const std::exception& e) {
       deferred_.Reject(make_error(env, "E_INTERNAL", e.what()).Value());
+      return;
     }
+    deferred_.Resolve(value);
   }
 
  private:

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { nativeStats, svdvals, svdvalsSync } from '../src/index.js';
+import { randn } from './helpers/reference.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+async function settle() {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Runs `total` async svdvals with at most `inFlight` pending; checks every 97th against sync. */
+async function storm(total: number, inFlight: number, seed: number) {
+  const ms = Array.from({ length: 16 }, (_, i) => ({ data: randn(12 * 9, seed + i), shape: [12, 9] as [number, number] }));
+  const want = ms.map((m) => Array.from(svdvalsSync(m)));
+  let next = 0;
+  let mismatches = 0;
+  const lane = async () => {
+    while (next < total) {
+      const i = next++;
+      const s = await svdvals(ms[i % 16]);
+      if (i % 97 === 0 && Array.from(s).some((v, j) => v !== want[i % 16][j])) mismatches++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return mismatches;
+}
+
+describe('stress and leaks', () => {
+  it('10 000 async calls with 64 in flight: correct, and native memory and RSS do not grow', async () => {
+    await storm(1000, 64, 1); // warm-up
+    await settle();
+    const live0 = nativeStats().liveBytes;
+    const rss0 = process.memoryUsage().rss;
+    expect(await storm(10_000, 64, 2)).toBe(0);
+    await settle();
+    const live1 = nativeStats().liveBytes;
+    const rss1 = process.memoryUsage().rss;
+    expect(nativeStats().jobsInFlight).toBe(0);
+    // every native buffer handed to JS was freed by its finalizer
+    console.log(`10 000 async calls: native live bytes ${live0} -> ${live1}, RSS ${(rss0 / 2 ** 20).toFixed(1)} -> ${(rss1 / 2 ** 20).toFixed(1)} MiB`);
+    expect(live1 - live0).toBeLessThanOrEqual(1024);
+    expect(rss1 - rss0).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('errors in flight do not leak either', async () => {
+    await settle();
+    const live0 = nativeStats().liveBytes;
+    const bad = { data: Float64Array.from([1, NaN, 3, 4]), shape: [2, 2] as [number, number] };
+    const rs = await Promise.allSettled(Array.from({ length: 500 }, () => svdvals(bad)));
+    expect(rs.every((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'E_NONFINITE')).toBe(true);
+    await settle();
+    expect(nativeStats().liveBytes - live0).toBeLessThanOrEqual(1024);
+  });
+
+  // the children load the compiled package (npm test builds dist/ first, in its pretest step)
+  const dist = pathToFileURL(join(process.cwd(), 'dist', 'index.js')).href;
+
+  it('worker_threads use the addon at the same time; terminating a busy worker does not crash', () => {
+    const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-workers.mjs'), dist], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.terminated).toBe(true);
+    expect(new Set(out.values).size).toBe(1);
+  });
+
+  it('process.exit while async jobs run neither crashes nor hangs', () => {
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-exit.mjs'), dist], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+    }
+  });
+});

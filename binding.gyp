@@ -19,7 +19,9 @@
         "native/binding/errors.cc",
         "native/binding/job.cc",
         "native/binding/matrix_arg.cc",
-        "native/binding/ops.cc"
+        "native/binding/ops.cc",
+        "native/binding/cuda_probe.cc",
+        "native/cusolver/loader.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "WEIGHTSCOPE_STATIC_OPENBLAS"],
@@ -27,7 +29,7 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": ["-std=c++17", "-fvisibility=hidden", "-O3"],
       "cflags": ["-O3"],
-      "libraries": ["<(openblas_static)", "-lpthread", "-lm"],
+      "libraries": ["<(openblas_static)", "-lpthread", "-lm", "-ldl"],
       "ldflags": ["-Wl,--exclude-libs,ALL"]
     }
   ]

@@ -32,6 +32,19 @@ export interface RawBinding {
   gramEigvalsh(data: FloatArray, rows: number, cols: number, async: true): Promise<FloatArray>;
   svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: false): FloatArray[];
   svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: true): Promise<FloatArray[]>;
+  cudaProbe(dirs: string[]): {
+    available: boolean;
+    reason: string;
+    stage: string;
+    libraryPaths: { cudart?: string; cusolver?: string; cublas?: string };
+    missingSymbols: string[];
+    triedCount: number;
+    runtimeVersion: number;
+    driverVersion: number;
+    cusolverVersion: number;
+    cublasVersion: number;
+    devices: { index: number; name: string; memoryTotal: number; memoryFree: number; computeCapability: string }[];
+  };
   info(): {
     config: string;
     corename: string;

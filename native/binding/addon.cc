@@ -69,6 +69,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gram", Napi::Function::New(env, Gram));
   exports.Set("gramEigvalsh", Napi::Function::New(env, GramEigvalsh));
   exports.Set("svdvalsBatch", Napi::Function::New(env, SvdvalsBatch));
+  exports.Set("cudaProbe", Napi::Function::New(env, CudaProbe));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));

@@ -10,4 +10,5 @@ Napi::Value Eigvalsh(const Napi::CallbackInfo& info);      // (data, n, n, async
 Napi::Value Gram(const Napi::CallbackInfo& info);          // (data, rows, cols, async) -> {G, n}
 Napi::Value GramEigvalsh(const Napi::CallbackInfo& info);  // (data, rows, cols, async) -> w ascending
 Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info);  // (arrays[], rows, cols, async) -> S[]
+Napi::Value CudaProbe(const Napi::CallbackInfo& info);     // (dirs[]) -> what the CUDA loader found
 }  // namespace ws::binding

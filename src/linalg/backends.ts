@@ -1,6 +1,7 @@
 // What runs the numerics: OpenBLAS on the CPU (and, later, cuSOLVER), thread control and native stats.
 import { native } from '../binding.js';
 import { fail } from '../errors.js';
+import { cudaStatus, type CudaBackend } from './cuda.js';
 
 export interface CpuBackend {
   library: string;
@@ -18,14 +19,7 @@ export interface CpuBackend {
   linkage: 'static' | 'shared';
 }
 
-export interface CudaBackend {
-  available: boolean;
-  reason?: string;
-}
-
-export function cudaStatus(): CudaBackend {
-  return { available: false, reason: 'this build of weightscope has no cuSOLVER backend (CPU only)' };
-}
+export { cudaStatus, cudaSearchDirs, type CudaBackend, type CudaDevice } from './cuda.js';
 
 export function backends(): { cpu: CpuBackend; cuda: CudaBackend } {
   const i = native.info();

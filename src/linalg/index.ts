@@ -9,6 +9,8 @@ export {
   setLargeJobFlops,
   nativeStats,
   type CpuBackend,
+  cudaSearchDirs,
   type CudaBackend,
+  type CudaDevice,
 } from './backends.js';
 export type { Backend, BackendOptions } from './options.js';

@@ -1,7 +1,7 @@
 // Option checking shared by the linalg calls: unknown keys are refused (a misspelt option should not
 // be silently ignored) and the backend request is resolved.
 import { fail, WeightscopeError } from '../errors.js';
-import { cudaStatus } from './backends.js';
+import { cudaStatus } from './cuda.js';
 
 export type Backend = 'auto' | 'cpu' | 'cuda';
 

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { backends, svdvals, svdvalsSync } from '../src/index.js';
+
+// The CUDA probe runs once per process, so each scenario runs in a child process with its own search path.
+const dist = pathToFileURL(join(process.cwd(), 'dist', 'index.js')).href;
+function probeIn(env: Record<string, string>) {
+  const r = spawnSync(process.execPath, ['-e', `import('${dist}').then(w => console.log(JSON.stringify(w.backends().cuda)))`], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+/** nvidia/<x>/lib folders of the optional wheel venv (scripts/setup-cuda-wheels.sh). */
+function wheelLibDirs(): string[] {
+  if (process.env.WEIGHTSCOPE_TEST_CUDA_LIB_DIR) return process.env.WEIGHTSCOPE_TEST_CUDA_LIB_DIR.split(':');
+  const lib = join(process.cwd(), '.venv-cuda', 'lib');
+  if (!existsSync(lib)) return [];
+  const out: string[] = [];
+  for (const py of readdirSync(lib)) {
+    const nv = join(lib, py, 'site-packages', 'nvidia');
+    if (existsSync(nv)) for (const d of readdirSync(nv)) if (existsSync(join(nv, d, 'lib'))) out.push(join(nv, d, 'lib'));
+  }
+  return out;
+}
+const wheels = wheelLibDirs().filter((d) => existsSync(join(d, 'libcusolver.so.12')) || existsSync(join(d, 'libcusolver.so.11')));
+
+describe('CUDA loader (no GPU needed)', () => {
+  it("without a usable GPU: 'auto' runs on the CPU and 'cuda' throws E_CUDA_UNAVAILABLE with the reason", async () => {
+    const cuda = backends().cuda;
+    expect(cuda.available).toBe(false);
+    expect(cuda.reason!.length).toBeGreaterThan(10);
+    const m = { data: Float64Array.from([3, 0, 0, 4]), shape: [2, 2] as [number, number] };
+    expect(Array.from(svdvalsSync(m, { backend: 'auto' }))).toEqual([4, 3]);
+    await expect(svdvals(m, { backend: 'cuda' })).rejects.toMatchObject({
+      code: 'E_CUDA_UNAVAILABLE',
+      message: expect.stringContaining(cuda.reason!),
+    });
+  });
+
+  it('a search path with no CUDA libraries reports which libraries were not found', () => {
+    const r = probeIn({ WEIGHTSCOPE_CUDA_LIB_DIR: '/nonexistent', LD_LIBRARY_PATH: '', VIRTUAL_ENV: '', CONDA_PREFIX: '' });
+    if (r.stage === 'library') {
+      expect(r.available).toBe(false);
+      expect(r.reason).toMatch(/CUDA libraries not found: .*lib(cusolver|cublas|cudart)/);
+    } else {
+      // this machine has all three libraries on its default paths: then they must have been loaded
+      expect(Object.keys(r.libraryPaths).sort()).toEqual(['cublas', 'cudart', 'cusolver']);
+    }
+  });
+
+  it.skipIf(wheels.length === 0)(
+    'finds the pip wheels (nvidia-cusolver/cublas/cuda-runtime), resolves every symbol and stops at the driver (skipped without .venv-cuda: run scripts/setup-cuda-wheels.sh)',
+    () => {
+      const r = probeIn({ WEIGHTSCOPE_CUDA_LIB_DIR: wheels.join(':') });
+      expect(r.missingSymbols).toEqual([]);
+      expect(r.libraryPaths.cusolver).toMatch(/libcusolver\.so\.1[12]$/);
+      expect(r.libraryPaths.cublas).toMatch(/libcublas\.so\.1[23]$/);
+      expect(r.libraryPaths.cudart).toMatch(/libcudart\.so\.1[23]$/);
+      expect(r.cusolverVersion).toBeGreaterThan(110000);
+      expect(r.cublasVersion).toBeGreaterThan(120000);
+      expect(r.runtimeVersion).toBeGreaterThanOrEqual(12000);
+      // This machine has no NVIDIA driver: the probe must stop there and say so.
+      if (!existsSync('/dev/nvidiactl')) {
+        expect(r.stage).toBe('driver');
+        expect(r.reason).toMatch(/driver/);
+      }
+    },
+  );
+});

@@ -32,17 +32,24 @@ MatrixArg matrix_from(Napi::Env env, Napi::Value v, std::size_t rows, std::size_
     case napi_float64_array: m.dtype = Dtype::F64; break;
     default: throw_error(env, "E_DTYPE", std::string(what) + " must be a Float32Array or Float64Array");
   }
+  // napi_get_typedarray_info works for ArrayBuffer- and SharedArrayBuffer-backed arrays alike
+  // (Napi::TypedArray::ArrayBuffer().Data() rejects a SharedArrayBuffer).
+  napi_typedarray_type type;
+  std::size_t length = 0, offset = 0;
+  void* data = nullptr;
+  napi_value ab = nullptr;
+  if (napi_get_typedarray_info(env, ta, &type, &length, &data, &ab, &offset) != napi_ok)
+    throw_error(env, "E_DTYPE", std::string(what) + " could not be read as a typed array");
   bool detached = false;
-  napi_value ab = ta.ArrayBuffer();
   if (napi_is_detached_arraybuffer(env, ab, &detached) == napi_ok && detached)
     throw_error(env, "E_DETACHED", std::string(what) + "'s ArrayBuffer is detached (transferred or freed)");
   m.rows = rows;
   m.cols = cols;
-  if (ta.ElementLength() != rows * cols)
-    throw_error(env, "E_SHAPE", std::string(what) + " has " + std::to_string(ta.ElementLength()) +
+  if (length != rows * cols)
+    throw_error(env, "E_SHAPE", std::string(what) + " has " + std::to_string(length) +
                                     " elements but its shape [" + std::to_string(rows) + ", " + std::to_string(cols) +
                                     "] needs " + std::to_string(rows * cols));
-  m.ptr = static_cast<const std::uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+  m.ptr = data;  // already points at the first element (byte offset applied)
   return m;
 }
 

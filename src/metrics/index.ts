@@ -1,0 +1,3 @@
+// Metrics layer: rank (formulas.md §8), alignment (§9), neural collapse and richness (§10).
+export * from './rank.js';
+export type { Svdvals, SvdvalsInfo } from './spectrum.js';

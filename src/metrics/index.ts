@@ -1,3 +1,8 @@
 // Metrics layer: rank (formulas.md §8), alignment (§9), neural collapse and richness (§10).
 export * from './rank.js';
 export type { Svdvals, SvdvalsInfo } from './spectrum.js';
+export * from './alignment.js';
+export * from './balance.js';
+export type { Layout } from './layout.js';
+export * from './subspace.js';
+export * from './merge.js';

@@ -6,3 +6,6 @@ export * from './balance.js';
 export type { Layout } from './layout.js';
 export * from './subspace.js';
 export * from './merge.js';
+export * from './collapse.js';
+export * from './richness.js';
+export type { Labels } from './labels.js';

@@ -73,13 +73,13 @@ function projectRows(Q: Float64Array, r: number, X: Dense): Float64Array {
  * are the right singular vectors v_i of Φc and e_i = Φc v_i / √ρ_i, so ‖Qᵀe_i‖² = ‖A v_i‖² / ρ_i
  * (A = QᵀΦc); with the n x n Gram they are the e_i themselves.
  */
-function cumulative(Q: Float64Array, r: number, Phi: Dense, V: Matrix, rho: FloatArray, m: number, gramIsPxP: boolean): Float64Array {
+function cumulative(Q: Float64Array, r: number, A: Float64Array | undefined, Phi: Dense, V: Matrix, rho: FloatArray, m: number, gramIsPxP: boolean): Float64Array {
   const out = new Float64Array(m);
   const nv = V.shape[0];
   const cols = V.shape[1];
   let acc = 0;
   if (gramIsPxP) {
-    const A = projectRows(Q, r, Phi);
+    if (A === undefined) A = projectRows(Q, r, Phi);
     const p = Phi.cols;
     for (let i = 0; i < m; i++) {
       let s = 0;
@@ -155,12 +155,12 @@ function* task(features: Matrix, outputs: Matrix, opts: RichnessOptions | undefi
     outputRank: r,
     eigenvalues,
     relativeEigenvalues,
-    cumulativeUtilisation: cumulative(Q, r, Phi, V, rho, m, gramIsPxP),
+    cumulativeUtilisation: cumulative(Q, r, A, Phi, V, rho, m, gramIsPxP),
     effectiveDimension: Math.exp(H),
   };
   if (L !== undefined) {
     const target = yield* rangeBasis(oneHotCentred(L.y, L.C), 2 ** -52, 'labels', fn);
-    out.cumulativeQuality = cumulative(target.Q, target.r, Phi, V, rho, m, gramIsPxP);
+    out.cumulativeQuality = cumulative(target.Q, target.r, undefined, Phi, V, rho, m, gramIsPxP);
   }
   return out;
 }

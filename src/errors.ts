@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'E_LAPACK' // non-convergence after the fallback (routine and info attached)
   | 'E_CUDA_UNAVAILABLE' // backend 'cuda' requested but no usable GPU
   | 'E_OPTION' // an unknown or invalid option
+  | 'E_DEGENERATE' // the metric is undefined for this input: zero matrix, one class, an empty class
   | 'E_INTERNAL'; // a weightscope bug: please report it
 
 export interface ErrorDetails {

@@ -48,7 +48,8 @@ describe('stress and leaks', () => {
     // every native buffer handed to JS was freed by its finalizer
     console.log(`10 000 async calls: native live bytes ${live0} -> ${live1}, RSS ${(rss0 / 2 ** 20).toFixed(1)} -> ${(rss1 / 2 ** 20).toFixed(1)} MiB`);
     expect(live1 - live0).toBeLessThanOrEqual(1024);
-    expect(rss1 - rss0).toBeLessThan(64 * 1024 * 1024);
+    // Under AddressSanitizer (npm run test:asan) freed memory sits in ASan's quarantine, so RSS says nothing.
+    if (!process.env.LD_PRELOAD?.includes('asan')) expect(rss1 - rss0).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('errors in flight do not leak either', async () => {

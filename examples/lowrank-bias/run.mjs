@@ -10,10 +10,7 @@
 import { gaussianMixture } from './data.mjs';
 import { MLP } from './mlp.mjs';
 
-const ws = await import('../../dist/index.js');
-// Until src/index.ts re-exports the metrics layer, take it from its own module in the build.
-const api = 'rankReport' in ws ? ws : await import('../../dist/metrics/index.js');
-const { rankReport, gradientAlignment, balancedness, neuralCollapse, richness } = api;
+import { rankReport, gradientAlignment, balancedness, neuralCollapse, richness } from '../../dist/index.js';
 
 function args() {
   const a = { steps: 1500, every: 300, wd: [0, 0.01, 0.03], seed: 1, quiet: false };

@@ -98,12 +98,14 @@ describe('HTML report', () => {
     writeFileSync(file, html.replace('</body>', `<script>document.querySelectorAll('#layers th')[1].click()</script></body>`));
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', `--user-data-dir=${join(out, 'chromium-profile')}`];
-    const dom = spawnSync(chromium!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000 });
+    // Chromium must not inherit the sanitizer runtime of `npm run test:asan`
+    const env = { ...process.env, LD_PRELOAD: '' };
+    const dom = spawnSync(chromium!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, env });
     expect(dom.status).toBe(0);
     const order = [...dom.stdout.matchAll(/<tr><td data-v="([abc])"/g)].map((m) => m[1]);
     expect(order).toEqual(['b', 'c', 'a']); // sorted by alpha ascending: 2.5, 3.5, 4.5
     const png = join(out, 'report.png');
-    const shot = spawnSync(chromium!, [...flags, '--window-size=1200,900', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000 });
+    const shot = spawnSync(chromium!, [...flags, '--window-size=1200,900', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, env });
     expect(shot.status).toBe(0);
     expect(statSync(png).size).toBeGreaterThan(10_000);
   });

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'E_LAPACK' // non-convergence after the fallback (routine and info attached)
   | 'E_CUDA_UNAVAILABLE' // backend 'cuda' requested but no usable GPU
   | 'E_OPTION' // an unknown or invalid option
+  | 'E_FORMAT' // a malformed or unsupported model file (names the file and tensor)
   | 'E_INTERNAL'; // a weightscope bug: please report it
 
 export interface ErrorDetails {

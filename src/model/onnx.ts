@@ -248,9 +248,16 @@ export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): M
         throw formatError(file, `${where}: invalid external offset/length`);
       }
       if (len !== count * size) throw formatError(file, `${where}: external length ${len} ≠ ${count} × ${size} bytes`);
-      const ext = fileOpener(dataFile)();
+      let ext: ByteSource;
       try {
-        if (off + len > ext.size) throw formatError(dataFile, `${where}: external data [${off}, ${off + len}) past the end (${ext.size} bytes)`);
+        ext = fileOpener(dataFile)();
+      } catch (e) {
+        throw formatError(file, `${where}: external data: ${(e as Error).message}`);
+      }
+      try {
+        if (off + len > ext.size) {
+          throw formatError(file, `${where}: external data [${off}, ${off + len}) past the end of ${dataFile} (${ext.size} bytes)`);
+        }
       } finally {
         ext.close();
       }

@@ -25,10 +25,16 @@ function planFolder(dir: string, opts: ReadOptions): ModelPlan {
   throw formatError(dir, 'folder holds no single recognisable model (model.safetensors[.index.json], model.json, one *.onnx)');
 }
 
-/** safetensors bytes start with a u64 header length followed by '{'; ONNX is a protobuf (first tag 0x08: ir_version). */
+/**
+ * safetensors bytes start with a u64 LE header length (< 100 MB, so its upper four bytes are zero); an ONNX
+ * ModelProto starts with field tags and text (first tag 0x08: ir_version), never four zero bytes there.
+ */
 function planBytes(bytes: Uint8Array, opts: ReadOptions): ModelPlan {
-  if (bytes.byteLength >= 9 && bytes[8] === 0x7b /* '{' */) return planSafetensors(bytes, opts);
-  return planOnnx(bytes, opts);
+  const looksSafetensors =
+    bytes.byteLength < 8
+      ? bytes[0] !== 0x08
+      : (bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0) || bytes[8] === 0x7b; /* '{' */
+  return looksSafetensors ? planSafetensors(bytes, opts) : planOnnx(bytes, opts);
 }
 
 /** Builds the plan (headers, manifests and graphs are read; no tensor data). */

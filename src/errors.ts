@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'E_CUDA_UNAVAILABLE' // backend 'cuda' requested but no usable GPU
   | 'E_OPTION' // an unknown or invalid option
   | 'E_DEGENERATE' // the metric is undefined for this input: zero matrix, one class, an empty class
+  | 'E_FORMAT' // a malformed or unsupported model file (names the file and tensor)
   | 'E_INTERNAL'; // a weightscope bug: please report it
 
 export interface ErrorDetails {

@@ -1,0 +1,329 @@
+// ONNX reader. Weights come from graph.initializer and from Constant nodes (value attribute), in the main graph
+// and in every subgraph (If/Loop/Scan bodies). The op that consumes a weight decides its orientation:
+//   Gemm B: transB=1 -> stored (out, in), kept; transB=0 -> stored (in, out), transposed to (out, in).
+//   MatMul: B (input 1, y = x·B) is (in, out) -> transposed; A (input 0, y = W·x) is (out, in) -> kept.
+//   Conv W: (out, in/group, kh, kw) -> conv2d 'oihw'; 1-D conv (out, in, k) is viewed as (out, in, 1, k);
+//     depthwise (group > 1 and one input channel per group) is skipped.
+//   ConvTranspose W: (in, out/group, kh, kw) -> axes 0 and 1 swapped to 'oihw'.
+//   LSTM/GRU/RNN W [dirs, gates·hidden, input] and R [dirs, gates·hidden, hidden]: split into one 2-D
+//     (hidden × input|hidden) matrix per direction and gate, named `<node>.W.<gate>` (gates: LSTM i,o,f,c;
+//     GRU z,r,h; RNN one matrix `<node>.W`); bidirectional adds the direction: `<node>.W.forward.i`.
+//   Gather data (input 0) of rank 2 -> embedding.
+// Identity/Cast between a weight and its consumer are looked through. Other float tensors of rank >= 2 are
+// yielded as kind 'other' with their stored shape.
+import * as path from 'node:path';
+import { fileOpener, formatError, memoryOpener, resolveInside, type ByteSource, type Opener } from './bytes.js';
+import { EMBED, finalSkip, RECURRENT, SKIP } from './classify.js';
+import { decodeFloats, halfToFloat, isValidShape, product, type FloatDtype } from './decode.js';
+import { readFloats } from './load.js';
+import { readModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+import { decodePackedVarints, MessageReader, Window } from './protobuf.js';
+import type { ConvLayout, ModelPlan, PlannedTensor, ReadOptions, SkippedTensor, TensorInfo, WeightKind } from './types.js';
+
+/** TensorProto.DataType names (onnx.proto), for messages and skip reasons. */
+const DATA_TYPES: Record<number, string> = {
+  1: 'FLOAT', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64', 8: 'STRING', 9: 'BOOL',
+  10: 'FLOAT16', 11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64', 15: 'COMPLEX128', 16: 'BFLOAT16',
+  17: 'FLOAT8E4M3FN', 18: 'FLOAT8E4M3FNUZ', 19: 'FLOAT8E5M2', 20: 'FLOAT8E5M2FNUZ', 21: 'UINT4', 22: 'INT4',
+  23: 'FLOAT4E2M1', 24: 'FLOAT8E8M0',
+};
+const FLOATS: Record<number, FloatDtype> = { 1: 'float32', 11: 'float64', 10: 'float16', 16: 'bfloat16' };
+const SIZES: Record<FloatDtype, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2 };
+const QUANT_OPS = new Set(['DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'MatMulInteger', 'ConvInteger', 'DynamicQuantizeLinear']);
+const GATES: Record<string, string[]> = { LSTM: ['i', 'o', 'f', 'c'], GRU: ['z', 'r', 'h'], RNN: [''] };
+
+interface Use {
+  node: OnnxNode;
+  input: number;
+  graph: string;
+}
+
+interface Found {
+  tensor: OnnxTensor;
+  name: string;
+  graph: string;
+  constNode?: string;
+}
+
+function attrInt(node: OnnxNode, name: string, dflt: number): number {
+  return node.attributes.find((a) => a.name === name)?.i ?? dflt;
+}
+
+/** Walks the graph and subgraphs: weight tensors, and the first use of every value name. */
+function collect(g: OnnxGraph, gpath: string, found: Found[], uses: Map<string, Use>, skipped: SkippedTensor[]): void {
+  for (const t of g.initializers) found.push({ tensor: t, name: t.name, graph: gpath });
+  if (g.sparseInitializers > 0) {
+    skipped.push({ name: `${gpath}: ${g.sparseInitializers} sparse initializer(s)`, reason: 'sparse tensors are not supported' });
+  }
+  for (const n of g.nodes) {
+    n.inputs.forEach((name, i) => {
+      if (name !== '' && !uses.has(name)) uses.set(name, { node: n, input: i, graph: gpath });
+    });
+    for (const a of n.attributes) {
+      if (n.opType === 'Constant' && a.t && n.outputs[0]) {
+        found.push({ tensor: a.t, name: n.outputs[0], graph: gpath, constNode: n.name });
+      } else if (n.opType === 'Constant' && a.other && n.outputs[0]) {
+        skipped.push({ name: n.outputs[0], reason: `Constant ${a.name}: sparse or scalar/list attribute, not a weight matrix` });
+      }
+      a.graphs.forEach((sg, k) => collect(sg, `${gpath}/${n.name || n.opType}.${a.name}${a.graphs.length > 1 ? k : ''}`, found, uses, skipped));
+    }
+  }
+}
+
+/** The consumer of a value, looking through Identity/Cast chains. */
+function consumer(name: string, uses: Map<string, Use>): Use | undefined {
+  let u = uses.get(name);
+  for (let hop = 0; u && (u.node.opType === 'Identity' || u.node.opType === 'Cast') && hop < 8; hop++) {
+    const next = u.node.outputs[0];
+    if (!next) break;
+    u = uses.get(next) ?? u;
+    if (u.node.outputs[0] === next) break;
+  }
+  return u;
+}
+
+interface Part {
+  name: string;
+  shape: number[];
+  kind: WeightKind;
+  layout?: ConvLayout;
+  /** Element range of the stored tensor. */
+  first: number;
+  count: number;
+  transform?: 'transpose' | 'swap01';
+  note?: string;
+  skip?: string;
+}
+
+/** How a stored tensor becomes yielded part(s), from its consumer. */
+function shapeParts(f: Found, dims: number[], use: Use | undefined): Part[] {
+  const whole = (p: Omit<Part, 'name' | 'first' | 'count'>): Part[] => [{ name: f.name, first: 0, count: product(dims)!, ...p }];
+  if (dims.length === 0) return whole({ shape: dims, kind: 'other', skip: SKIP.scalar });
+  if (dims.length === 1) return whole({ shape: dims, kind: 'other', skip: SKIP.vector });
+  const op = use?.node.opType;
+  if (op === 'Gemm' && use!.input === 1 && dims.length === 2) {
+    return attrInt(use!.node, 'transB', 0)
+      ? whole({ shape: dims, kind: 'dense' })
+      : whole({ shape: [dims[1], dims[0]], kind: 'dense', transform: 'transpose', note: 'Gemm transB=0: (in, out) transposed to (out, in)' });
+  }
+  if (op === 'MatMul' && dims.length === 2) {
+    return use!.input === 1
+      ? whole({ shape: [dims[1], dims[0]], kind: 'dense', transform: 'transpose', note: 'MatMul B: (in, out) transposed to (out, in)' })
+      : whole({ shape: dims, kind: 'dense' });
+  }
+  if (op === 'Conv' && use!.input === 1 && (dims.length === 3 || dims.length === 4)) {
+    const shape = dims.length === 3 ? [dims[0], dims[1], 1, dims[2]] : dims;
+    const group = attrInt(use!.node, 'group', 1);
+    if (group > 1 && shape[1] === 1) return whole({ shape, kind: 'conv2d', layout: 'oihw', skip: SKIP.depthwise });
+    if (shape[1] === 1 && shape[0] > 1) return whole({ shape, kind: 'conv2d', layout: 'oihw', skip: SKIP.oneChannel });
+    return whole({ shape, kind: 'conv2d', layout: 'oihw', ...(dims.length === 3 ? { note: '1-D conv (out, in, k) viewed as (out, in, 1, k)' } : {}) });
+  }
+  if (op === 'ConvTranspose' && use!.input === 1 && dims.length === 4) {
+    return whole({ shape: [dims[1], dims[0], dims[2], dims[3]], kind: 'conv2d', layout: 'oihw', transform: 'swap01', note: 'ConvTranspose (in, out, kh, kw): axes 0 and 1 swapped' });
+  }
+  if (op && op in GATES && (use!.input === 1 || use!.input === 2) && dims.length === 3) {
+    const gates = GATES[op];
+    const [dirs, rows, cols] = dims;
+    if (rows % gates.length !== 0) return whole({ shape: dims, kind: 'recurrent', skip: `${op} weight rows ${rows} not divisible by ${gates.length} gates` });
+    const hidden = rows / gates.length;
+    const base = use!.node.name || f.name;
+    const which = use!.input === 1 ? 'W' : 'R';
+    const dirNames = dirs === 2 ? ['forward', 'reverse'] : [''];
+    const parts: Part[] = [];
+    for (let d = 0; d < dirs; d++) {
+      gates.forEach((gate, g) => {
+        const name = [base, which, dirNames[d] ?? String(d), gate].filter((s) => s !== '').join('.');
+        parts.push({ name, shape: [hidden, cols], kind: 'recurrent', first: (d * gates.length + g) * hidden * cols, count: hidden * cols, note: `${op} ${which}[${d}] gate ${gate || '(single)'}` });
+      });
+    }
+    return parts;
+  }
+  if (op && op in GATES && use!.input === 3) return whole({ shape: dims, kind: 'recurrent', skip: `${op} bias B: not a weight matrix` });
+  if (op === 'Gather' && use!.input === 0 && dims.length === 2) return whole({ shape: dims, kind: 'embedding' });
+  // No consumer we understand: names can still tell a recurrent cell (e.g. LSTMCell exported as MatMuls of
+  // weight_ih (gates·hidden, input), which PyTorch stores (out, in)) or an embedding.
+  if (dims.length === 2 && RECURRENT.test(f.name)) return whole({ shape: dims, kind: 'recurrent' });
+  if (dims.length === 2 && EMBED.test(f.name)) return whole({ shape: dims, kind: 'embedding' });
+  return whole({ shape: dims, kind: 'other' });
+}
+
+/** Decodes a tensor kept in typed fields (float_data, double_data, int32_data) — small tensors in practice. */
+function typedValues(t: OnnxTensor, dtype: FloatDtype, src: ByteSource, count: number, where: string): Float32Array | Float64Array {
+  const win = new Window(src);
+  const segs = dtype === 'float32' ? t.floatData : dtype === 'float64' ? t.doubleData : t.int32Data;
+  const out = dtype === 'float64' ? new Float64Array(count) : new Float32Array(count);
+  let k = 0;
+  const put = (v: number): void => {
+    if (k >= count) throw formatError(src.name, `${where}: more stored values than shape [..] × 1 = ${count}`);
+    out[k++] = v;
+  };
+  for (const s of segs) {
+    if ('value' in s) {
+      put(dtype === 'float16' ? halfToFloat(s.value) : dtype === 'bfloat16' ? bf16(s.value) : s.value);
+      continue;
+    }
+    const bytes = win.bytes(s.span, where);
+    if (dtype === 'float32' || dtype === 'float64') {
+      const size = SIZES[dtype];
+      if (bytes.length % size !== 0) throw formatError(src.name, `${where}: packed data length ${bytes.length} is not a multiple of ${size}`);
+      const vals = decodeFloats(bytes, dtype, bytes.length / size);
+      for (let i = 0; i < vals.length; i++) put(vals[i]);
+    } else {
+      for (const v of decodePackedVarints(bytes, src.name, where)) put(dtype === 'float16' ? halfToFloat(v) : bf16(v));
+    }
+  }
+  if (k !== count) throw formatError(src.name, `${where}: ${k} stored values but the shape needs ${count}`);
+  return out;
+}
+
+function bf16(bits: number): number {
+  const b = new Uint32Array([(bits & 0xffff) << 16]);
+  return new Float32Array(b.buffer)[0];
+}
+
+function transposeInto(a: Float32Array | Float64Array, rows: number, cols: number): Float32Array | Float64Array {
+  const t = a instanceof Float64Array ? new Float64Array(a.length) : new Float32Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+  return t;
+}
+
+function swap01(a: Float32Array | Float64Array, d: number[]): Float32Array | Float64Array {
+  const [d0, d1, d2, d3] = d;
+  const inner = d2 * d3;
+  const t = a instanceof Float64Array ? new Float64Array(a.length) : new Float32Array(a.length);
+  for (let i = 0; i < d0; i++) for (let j = 0; j < d1; j++) t.set(a.subarray((i * d1 + j) * inner, (i * d1 + j + 1) * inner), (j * d0 + i) * inner);
+  return t;
+}
+
+/** Plans an .onnx file, or ONNX bytes in memory (external data is then refused: there is no folder). */
+export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): ModelPlan {
+  const file = typeof source === 'string' ? source : '<memory>';
+  const open: Opener = typeof source === 'string' ? fileOpener(source) : memoryOpener(source);
+  const src = open();
+  let graph: OnnxGraph | undefined;
+  try {
+    if (src.size === 0) throw formatError(file, 'empty file');
+    graph = readModel(new MessageReader(new Window(src), { start: 0, end: src.size }, 'ModelProto'));
+  } finally {
+    src.close();
+  }
+  if (!graph) throw formatError(file, 'no graph in the model (not an ONNX ModelProto?)');
+  const found: Found[] = [];
+  const uses = new Map<string, Use>();
+  const skipped: SkippedTensor[] = [];
+  collect(graph, graph.name || 'main', found, uses, skipped);
+  if (found.length === 0) throw formatError(file, 'no initializers or Constant tensors (empty model)');
+
+  const planned: PlannedTensor[] = [];
+  const files = new Set([file]);
+  for (const f of found) {
+    const t = f.tensor;
+    const where = `tensor '${f.name}'`;
+    const typeName = DATA_TYPES[t.dataType];
+    if (typeName === undefined) throw formatError(file, `${where}: unknown data_type ${t.dataType}`);
+    if (!isValidShape(t.dims)) throw formatError(file, `${where}: dims [${(t.dims as number[]).join(', ')}] has a negative entry`);
+    const count = product(t.dims);
+    if (count === undefined) throw formatError(file, `${where}: dims [${t.dims.join(', ')}] overflow`);
+    const use = consumer(f.name, uses);
+    const dtype = FLOATS[t.dataType];
+    if (dtype === undefined) {
+      const q = use && QUANT_OPS.has(use.node.opType);
+      const reason = q
+        ? `quantized ${typeName} weight feeding ${use!.node.opType}: quantized ONNX weights are not supported`
+        : /FLOAT|COMPLEX/.test(typeName) ? SKIP.float8(typeName) : SKIP.integer(typeName);
+      skipped.push({ name: f.name, reason });
+      continue;
+    }
+    // Where the bytes are: raw_data in the model, an external file, or typed fields.
+    const size = SIZES[dtype];
+    let dataFile = file;
+    let dataOpen = open;
+    let rawOffset: number | undefined;
+    if (t.dataLocation === 1) {
+      if (typeof source !== 'string') throw formatError(file, `${where}: external data cannot be resolved for an in-memory model`);
+      dataFile = resolveInside(path.dirname(source), t.external.get('location'), file, `${where} external location`);
+      const off = Number(t.external.get('offset') ?? '0');
+      const len = t.external.has('length') ? Number(t.external.get('length')) : count * size;
+      if (!Number.isSafeInteger(off) || off < 0 || !Number.isSafeInteger(len) || len < 0) {
+        throw formatError(file, `${where}: invalid external offset/length`);
+      }
+      if (len !== count * size) throw formatError(file, `${where}: external length ${len} ≠ ${count} × ${size} bytes`);
+      let ext: ByteSource;
+      try {
+        ext = fileOpener(dataFile)();
+      } catch (e) {
+        throw formatError(file, `${where}: external data: ${(e as Error).message}`);
+      }
+      try {
+        if (off + len > ext.size) {
+          throw formatError(file, `${where}: external data [${off}, ${off + len}) past the end of ${dataFile} (${ext.size} bytes)`);
+        }
+      } finally {
+        ext.close();
+      }
+      dataOpen = fileOpener(dataFile);
+      rawOffset = off;
+      files.add(dataFile);
+    } else if (t.dataLocation !== 0) {
+      throw formatError(file, `${where}: unknown data_location ${t.dataLocation}`);
+    } else if (t.raw) {
+      const len = t.raw.end - t.raw.start;
+      if (len !== count * size) {
+        throw formatError(file, `${where}: raw_data has ${len} bytes but dims [${t.dims.join(', ')}] × ${typeName} needs ${count * size}`);
+      }
+      rawOffset = t.raw.start;
+    } else if (count > 0 && (dtype === 'float32' ? t.floatData : dtype === 'float64' ? t.doubleData : t.int32Data).length === 0) {
+      throw formatError(file, `${where}: no data (neither raw_data nor the typed field for ${typeName})`);
+    }
+
+    for (const p of shapeParts(f, t.dims, use)) {
+      const name = p.name;
+      if (p.skip) {
+        skipped.push({ name, reason: p.skip });
+        continue;
+      }
+      const info: TensorInfo = {
+        name,
+        dtype,
+        shape: p.shape,
+        kind: p.kind,
+        ...(p.layout ? { layout: p.layout } : {}),
+        source: {
+          format: 'onnx',
+          file: dataFile,
+          ...(rawOffset !== undefined ? { offset: rawOffset + p.first * size, byteLength: p.count * size } : {}),
+          storedDtype: typeName,
+          graph: f.graph,
+          ...(use ? { node: use.node.name, opType: use.node.opType } : {}),
+          ...(f.constNode !== undefined ? { constantNode: f.constNode } : {}),
+          ...(dataFile !== file ? { external: dataFile } : {}),
+          ...(p.shape !== t.dims ? { storedShape: t.dims } : {}),
+          ...(name !== f.name ? { storedName: f.name } : {}),
+          ...(p.note ? { transform: p.note } : {}),
+        },
+      };
+      const reason = finalSkip(info, dtype === 'float64' ? 8 : 4, opts);
+      if (reason) {
+        skipped.push({ name, reason });
+        continue;
+      }
+      const load = async (): Promise<Float32Array | Float64Array> => {
+        let data: Float32Array | Float64Array;
+        if (rawOffset !== undefined) data = await readFloats(dataOpen, rawOffset + p.first * size, dtype, p.count, where);
+        else {
+          const s = open();
+          try {
+            data = typedValues(t, dtype, s, count, where).slice(p.first, p.first + p.count);
+          } finally {
+            s.close();
+          }
+        }
+        if (p.transform === 'transpose') return transposeInto(data, t.dims[0], t.dims[1]);
+        if (p.transform === 'swap01') return swap01(data, t.dims);
+        return data;
+      };
+      planned.push({ info, load });
+    }
+  }
+  return { format: 'onnx', files: [...files], planned, skipped };
+}

@@ -1,0 +1,207 @@
+// safetensors reader. Format: u64 little-endian header length N, N bytes of JSON
+// { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__"?: {...} }, then the data section; offsets
+// are relative to the data section. Sharded checkpoints: model.safetensors.index.json { weight_map: {name: file} }.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatError, fileOpener, memoryOpener, resolveInside, type ByteSource, type Opener } from './bytes.js';
+import { classifyByName, finalSkip, SKIP } from './classify.js';
+import { FLOAT_SIZES, isValidShape, product, type FloatDtype } from './decode.js';
+import { readFloats } from './load.js';
+import type { ModelPlan, PlannedTensor, ReadOptions, SkippedTensor } from './types.js';
+
+/** The official implementation's header limit; bigger headers are refused before anything is allocated. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Stored size of each dtype in bits (F4/F6 are packed sub-byte floats). */
+const DTYPE_BITS: Record<string, number> = {
+  F64: 64, F32: 32, F16: 16, BF16: 16,
+  I64: 64, U64: 64, I32: 32, U32: 32, I16: 16, U16: 16, I8: 8, U8: 8, BOOL: 8,
+  F8_E4M3: 8, F8_E5M2: 8, F8_E8M0: 8, F6_E2M3: 6, F6_E3M2: 6, F4: 4, C64: 64,
+};
+const FLOATS: Record<string, FloatDtype> = { F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
+
+export interface SafetensorsEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** Absolute byte offset of the data in the file, and its length. */
+  offset: number;
+  byteLength: number;
+}
+
+export interface SafetensorsHeader {
+  /** Entries in file-offset order. */
+  entries: SafetensorsEntry[];
+  metadata: Record<string, unknown> | undefined;
+  dataStart: number;
+}
+
+/** Reads and validates the header of one safetensors file (no tensor data is read). */
+export function readSafetensorsHeader(src: ByteSource): SafetensorsHeader {
+  const file = src.name;
+  if (src.size < 8) throw formatError(file, `file has ${src.size} bytes, shorter than the 8-byte header length`);
+  const lenBytes = src.readSync(0, 8, 'header length');
+  const n = Number(new DataView(lenBytes.buffer, lenBytes.byteOffset, 8).getBigUint64(0, true));
+  if (n > src.size - 8) {
+    throw formatError(file, `header length ${n} runs past the end of the file (${src.size} bytes)`);
+  }
+  if (n > MAX_HEADER_BYTES) throw formatError(file, `header length ${n} exceeds ${MAX_HEADER_BYTES} bytes`);
+  if (n < 2) throw formatError(file, `header length ${n} is too short for a JSON object`);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(src.readSync(8, n, 'header'));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw formatError(file, `header is not valid JSON (${(e as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw formatError(file, 'header is not a JSON object');
+  }
+  const dataStart = 8 + n;
+  const dataSize = src.size - dataStart;
+  let metadata: Record<string, unknown> | undefined;
+  const entries: SafetensorsEntry[] = [];
+  for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+        throw formatError(file, '__metadata__ is not an object');
+      }
+      metadata = raw as Record<string, unknown>;
+      continue;
+    }
+    const where = `tensor '${name}'`;
+    if (raw === null || typeof raw !== 'object') throw formatError(file, `${where}: entry is not an object`);
+    const { dtype, shape, data_offsets: offs } = raw as Record<string, unknown>;
+    if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS)) {
+      throw formatError(file, `${where}: unknown dtype ${JSON.stringify(dtype)}`);
+    }
+    if (!isValidShape(shape)) {
+      throw formatError(file, `${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    }
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+      throw formatError(file, `${where}: data_offsets ${JSON.stringify(offs)} is not [begin, end]`);
+    }
+    const [begin, end] = offs as [number, number];
+    if (begin > end || end > dataSize) {
+      throw formatError(file, `${where}: data_offsets [${begin}, ${end}] outside the data section (${dataSize} bytes)`);
+    }
+    const count = product(shape);
+    const bits = count === undefined ? undefined : count * DTYPE_BITS[dtype];
+    if (bits === undefined || !Number.isSafeInteger(bits) || bits % 8 !== 0 || bits / 8 !== end - begin) {
+      throw formatError(
+        file,
+        `${where}: shape [${shape.join(', ')}] × ${dtype} needs ${bits === undefined ? 'too many' : bits / 8} bytes ` +
+          `but data_offsets span ${end - begin}`,
+      );
+    }
+    entries.push({ name, dtype, shape, offset: dataStart + begin, byteLength: end - begin });
+  }
+  entries.sort((a, b) => a.offset - b.offset || a.byteLength - b.byteLength);
+  for (let i = 1; i < entries.length; i++) {
+    const prev = entries[i - 1];
+    // Zero-length tensors overlap nothing.
+    if (entries[i].byteLength > 0 && prev.offset + prev.byteLength > entries[i].offset) {
+      throw formatError(file, `tensors '${prev.name}' and '${entries[i].name}' overlap in the data section`);
+    }
+  }
+  return { entries, metadata, dataStart };
+}
+
+function planEntries(
+  header: SafetensorsHeader,
+  file: string,
+  open: Opener,
+  opts: ReadOptions,
+  planned: PlannedTensor[],
+  skipped: SkippedTensor[],
+): void {
+  for (const e of header.entries) {
+    const dtype = FLOATS[e.dtype];
+    if (dtype === undefined) {
+      skipped.push({ name: e.name, reason: e.dtype.startsWith('F') || e.dtype === 'C64' ? SKIP.float8(e.dtype) : SKIP.integer(e.dtype) });
+      continue;
+    }
+    const c = classifyByName(e.name, e.shape, 'oihw');
+    if (c.skip) {
+      skipped.push({ name: e.name, reason: c.skip });
+      continue;
+    }
+    const info = {
+      name: e.name,
+      dtype,
+      shape: e.shape,
+      kind: c.kind,
+      ...(c.layout ? { layout: c.layout } : {}),
+      source: { format: 'safetensors' as const, file, offset: e.offset, byteLength: e.byteLength, storedDtype: e.dtype },
+    };
+    const reason = finalSkip(info, dtype === 'float64' ? 8 : 4, opts);
+    if (reason) {
+      skipped.push({ name: e.name, reason });
+      continue;
+    }
+    const count = product(e.shape)!;
+    planned.push({ info, load: () => readFloats(open, e.offset, dtype, count, `tensor '${e.name}'`) });
+  }
+}
+
+function noTensors(file: string): never {
+  throw formatError(file, 'no tensors in the model (empty model)');
+}
+
+/** Plans one safetensors file, or in-memory safetensors bytes. */
+export function planSafetensors(source: string | Uint8Array, opts: ReadOptions = {}): ModelPlan {
+  const file = typeof source === 'string' ? source : '<memory>';
+  const open = typeof source === 'string' ? fileOpener(source) : memoryOpener(source);
+  const src = open();
+  let header: SafetensorsHeader;
+  try {
+    header = readSafetensorsHeader(src);
+  } finally {
+    src.close();
+  }
+  if (header.entries.length === 0) noTensors(file);
+  const planned: PlannedTensor[] = [];
+  const skipped: SkippedTensor[] = [];
+  planEntries(header, file, open, opts, planned, skipped);
+  return { format: 'safetensors', files: [file], planned, skipped };
+}
+
+/** Plans a sharded checkpoint from its model.safetensors.index.json. */
+export function planSafetensorsIndex(indexFile: string, opts: ReadOptions = {}): ModelPlan {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
+  } catch (e) {
+    throw formatError(indexFile, `not a readable JSON index (${(e as Error).message})`);
+  }
+  const map = (json as { weight_map?: unknown } | null)?.weight_map;
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+    throw formatError(indexFile, 'has no weight_map object');
+  }
+  const dir = path.dirname(indexFile);
+  const shards = new Map<string, string[]>(); // shard path -> tensor names it should hold
+  for (const [name, rel] of Object.entries(map as Record<string, unknown>)) {
+    const shard = resolveInside(dir, rel, indexFile, `weight_map['${name}']`);
+    if (!shards.has(shard)) shards.set(shard, []);
+    shards.get(shard)!.push(name);
+  }
+  if (shards.size === 0) noTensors(indexFile);
+  const planned: PlannedTensor[] = [];
+  const skipped: SkippedTensor[] = [];
+  for (const [shard, names] of shards) {
+    const open = fileOpener(shard);
+    const src = open();
+    let header: SafetensorsHeader;
+    try {
+      header = readSafetensorsHeader(src);
+    } finally {
+      src.close();
+    }
+    const present = new Set(header.entries.map((e) => e.name));
+    for (const n of names) {
+      if (!present.has(n)) throw formatError(shard, `tensor '${n}' listed in ${path.basename(indexFile)} is missing from this shard`);
+    }
+    planEntries(header, shard, open, opts, planned, skipped);
+  }
+  return { format: 'safetensors', files: [indexFile, ...shards.keys()], planned, skipped };
+}

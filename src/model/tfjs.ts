@@ -1,0 +1,232 @@
+// TensorFlow.js reader: model.json ({ modelTopology?, weightsManifest }) or a bare weights manifest
+// (face-api's *-weights_manifest.json: an array of groups). Each group { paths, weights } stores its weights
+// back to back across the concatenation of its shard files, in manifest order.
+//
+// Dtypes: float32 as is; float16 widened; affine-quantized uint8/uint16 (`quantization: {dtype, scale, min}`)
+// dequantised as value = q·scale + min, which is what tfjs itself does (io_utils decodeWeights); quantization
+// dtype 'float16' is plain f16. int32/bool/string/complex64 are skipped (strings are variable-length: their
+// byte counts are read from the shard so the following offsets stay right).
+// Orientation: keras/tfjs Dense kernels are (in, out) and are transposed to (out, in) like every other reader;
+// conv kernels stay (kh, kw, in, out) with layout 'hwio'; Conv1D kernels (k, in, out) become (1, k, in, out).
+// Depthwise kernels (kh, kw, in, multiplier) are skipped: each slice is an (in × 1) vector.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FileSource, formatError, resolveInside } from './bytes.js';
+import { classifyByName, finalSkip, SKIP, type Classified } from './classify.js';
+import { decodeFloats, dequantize, isValidShape, product } from './decode.js';
+import type { ModelPlan, PlannedTensor, ReadOptions, SkippedTensor, TensorInfo, TensorSource } from './types.js';
+
+interface Part {
+  file: string;
+  start: number; // offset of this shard in the group's concatenated bytes
+  size: number;
+}
+
+/** Reads [offset, offset+length) of a group's concatenated shards into `out`. */
+async function readParts(parts: Part[], offset: number, length: number, out: Uint8Array, what: string): Promise<void> {
+  for (const p of parts) {
+    const a = Math.max(offset, p.start);
+    const b = Math.min(offset + length, p.start + p.size);
+    if (a >= b) continue;
+    const src = FileSource.open(p.file);
+    try {
+      await src.read(a - p.start, b - a, what, out.subarray(a - offset, b - offset));
+    } finally {
+      src.close();
+    }
+  }
+}
+
+function readPartsSync(parts: Part[], offset: number, length: number, what: string): Uint8Array {
+  const out = new Uint8Array(length);
+  for (const p of parts) {
+    const a = Math.max(offset, p.start);
+    const b = Math.min(offset + length, p.start + p.size);
+    if (a >= b) continue;
+    const src = FileSource.open(p.file);
+    try {
+      out.set(src.readSync(a - p.start, b - a, what), a - offset);
+    } finally {
+      src.close();
+    }
+  }
+  return out;
+}
+
+const PLAIN_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, float16: 2 };
+
+/** Keras layer class by layer name, from modelTopology when the model.json has one. */
+function layerClasses(topology: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 64 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+    const o = v as Record<string, unknown>;
+    const cfg = o.config as Record<string, unknown> | undefined;
+    if (typeof o.class_name === 'string' && cfg && typeof cfg.name === 'string') out.set(cfg.name, o.class_name);
+    for (const x of Object.values(o)) walk(x, depth + 1);
+  };
+  walk(topology, 0);
+  return out;
+}
+
+function classify(name: string, shape: number[], classes: Map<string, string>): Classified & { conv1d?: boolean } {
+  const segs = name.split('/');
+  const cls = segs.slice(0, -1).reverse().map((s) => classes.get(s)).find((c) => c !== undefined);
+  const leaf = segs[segs.length - 1];
+  if (cls !== undefined && shape.length >= 2) {
+    if (/^(LSTM|GRU|SimpleRNN)/.test(cls)) return { kind: 'recurrent' };
+    if (cls === 'Embedding') return { kind: 'embedding' };
+    if (cls === 'Conv1D' && shape.length === 3) return { kind: 'conv2d', layout: 'hwio', conv1d: true };
+    if (/^Depthwise/.test(cls) || (cls === 'SeparableConv2D' && /depthwise/.test(leaf))) {
+      return { kind: 'conv2d', layout: 'hwio', skip: SKIP.depthwise };
+    }
+  }
+  return classifyByName(name, shape, 'hwio');
+}
+
+function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+  return t;
+}
+
+/** Plans a tfjs model.json or weights manifest. */
+export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPlan {
+  const file = manifestFile;
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw formatError(file, `not a readable JSON file (${(e as Error).message})`);
+  }
+  let groups: unknown;
+  let classes = new Map<string, string>();
+  if (Array.isArray(json)) groups = json;
+  else if (json !== null && typeof json === 'object' && 'weightsManifest' in json) {
+    groups = (json as { weightsManifest: unknown }).weightsManifest;
+    classes = layerClasses((json as { modelTopology?: unknown }).modelTopology);
+  } else throw formatError(file, 'neither a model.json with weightsManifest nor a weights manifest array');
+  if (!Array.isArray(groups)) throw formatError(file, 'weightsManifest is not an array');
+
+  const dir = path.dirname(file);
+  const planned: PlannedTensor[] = [];
+  const skipped: SkippedTensor[] = [];
+  const files = [file];
+  groups.forEach((g, gi) => {
+    const grp = g as { paths?: unknown; weights?: unknown } | null;
+    if (!grp || !Array.isArray(grp.paths) || !Array.isArray(grp.weights)) {
+      throw formatError(file, `weightsManifest[${gi}] needs 'paths' and 'weights' arrays`);
+    }
+    const parts: Part[] = [];
+    let groupBytes = 0;
+    for (const rel of grp.paths) {
+      const shard = resolveInside(dir, rel, file, `weightsManifest[${gi}].paths`);
+      let size: number;
+      try {
+        size = fs.statSync(shard).size;
+      } catch (e) {
+        throw formatError(file, `shard '${rel}' cannot be read (${(e as Error).message})`);
+      }
+      parts.push({ file: shard, start: groupBytes, size });
+      groupBytes += size;
+      files.push(shard);
+    }
+    let offset = 0;
+    for (const w of grp.weights as unknown[]) {
+      const { name, shape, dtype, quantization: q } = (w ?? {}) as Record<string, unknown>;
+      if (typeof name !== 'string') throw formatError(file, `weightsManifest[${gi}]: a weight has no name`);
+      const where = `tensor '${name}'`;
+      if (!isValidShape(shape)) throw formatError(file, `${where}: shape ${JSON.stringify(shape)} is invalid`);
+      if (typeof dtype !== 'string' || !(dtype in PLAIN_BYTES || dtype === 'string')) {
+        throw formatError(file, `${where}: unknown dtype ${JSON.stringify(dtype)}`);
+      }
+      const count = product(shape);
+      if (count === undefined) throw formatError(file, `${where}: shape is too large`);
+      let quant: { dtype: 'uint8' | 'uint16' | 'float16'; scale: number; min: number } | undefined;
+      if (q !== undefined) {
+        const qq = q as Record<string, unknown> | null;
+        const qd = qq?.dtype;
+        if (qd !== 'uint8' && qd !== 'uint16' && qd !== 'float16') {
+          throw formatError(file, `${where}: unknown quantization dtype ${JSON.stringify(qd)}`);
+        }
+        const scale = (qq!.scale ?? 1) as number;
+        const min = (qq!.min ?? 0) as number;
+        if (qd !== 'float16' && !(Number.isFinite(scale) && Number.isFinite(min))) {
+          throw formatError(file, `${where}: quantization scale/min must be finite numbers`);
+        }
+        quant = { dtype: qd, scale, min };
+      }
+      let bytes: number;
+      if (dtype === 'string') {
+        // Each element: u32 LE byte length, then the bytes.
+        bytes = 0;
+        for (let i = 0; i < count; i++) {
+          if (offset + bytes + 4 > groupBytes) break; // caught by the total check below
+          const l = readPartsSync(parts, offset + bytes, 4, where);
+          bytes += 4 + (l[0] | (l[1] << 8) | (l[2] << 16)) + l[3] * 2 ** 24;
+        }
+      } else bytes = count * (quant ? (quant.dtype === 'uint8' ? 1 : 2) : PLAIN_BYTES[dtype]);
+      const start = offset;
+      offset += bytes;
+      if (offset > groupBytes) {
+        throw formatError(
+          file,
+          `${where}: needs bytes [${start}, ${offset}) of group ${gi} but its shards hold ${groupBytes} bytes (truncated?)`,
+        );
+      }
+      if (dtype !== 'float32' && dtype !== 'float16') {
+        skipped.push({ name, reason: SKIP.integer(dtype) });
+        continue;
+      }
+      const c = classify(name, shape, classes);
+      if (c.skip) {
+        skipped.push({ name, reason: c.skip });
+        continue;
+      }
+      const dense2d = shape.length === 2 && c.kind !== 'embedding';
+      const outShape = dense2d ? [shape[1], shape[0]] : c.conv1d ? [1, ...shape] : shape;
+      const single = parts.find((p) => start >= p.start && start + bytes <= p.start + p.size);
+      const source: TensorSource = {
+        format: 'tfjs',
+        file: single ? single.file : parts.map((p) => p.file).join(' + '),
+        ...(single ? { offset: start - single.start } : {}),
+        byteLength: bytes,
+        storedDtype: dtype,
+        ...(quant && quant.dtype !== 'float16' ? { quantization: quant } : {}),
+        ...(dense2d ? { storedShape: shape, transform: 'transposed (in, out) -> (out, in)' } : {}),
+        ...(c.conv1d ? { storedShape: shape, transform: 'Conv1D (k, in, out) viewed as (1, k, in, out)' } : {}),
+      };
+      const info: TensorInfo = {
+        name,
+        dtype: quant ? quant.dtype : dtype,
+        shape: outShape,
+        kind: c.kind,
+        ...(c.layout ? { layout: c.layout } : {}),
+        source,
+      };
+      const reason = finalSkip(info, 4, opts);
+      if (reason) {
+        skipped.push({ name, reason });
+        continue;
+      }
+      const load = async (): Promise<Float32Array> => {
+        const raw = new Uint8Array(bytes);
+        await readParts(parts, start, bytes, raw, where);
+        let data: Float32Array;
+        if (quant && quant.dtype !== 'float16') data = dequantize(raw, quant.dtype, count, quant.scale, quant.min);
+        else data = decodeFloats(raw, quant || dtype === 'float16' ? 'float16' : 'float32', count) as Float32Array;
+        return dense2d ? transpose2d(data, shape[0], shape[1]) : data;
+      };
+      planned.push({ info, load });
+    }
+    if (offset !== groupBytes) {
+      throw formatError(
+        file,
+        `weightsManifest[${gi}] describes ${offset} bytes but its shard files hold ${groupBytes} bytes`,
+      );
+    }
+  });
+  if (planned.length + skipped.length === 0) throw formatError(file, 'no tensors in the model (empty model)');
+  return { format: 'tfjs', files, planned, skipped };
+}

@@ -1,6 +1,6 @@
 // `npm run bench`: svdvals of weightscope vs numpy/scipy and pure-JS peers, plus accuracy, event-loop,
 // threading and batch measurements. Prints the tables, writes bench/results.json and bench/README.md.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HELP, makePlan, parseArgs } from './lib/args.mjs';
@@ -9,11 +9,12 @@ import { PURE_JS, sizeKey } from './lib/competitors.mjs';
 import { harnessChecks } from './lib/checks.mjs';
 import { evaluateGoals } from './lib/goals.mjs';
 import { buildTables } from './lib/report.mjs';
-import { writeReadme } from './lib/readme.mjs';
+import { busyNote, writeReadme } from './lib/readme.mjs';
 import { warmupKind } from './lib/stats.mjs';
 import { fmtMs, renderText } from './lib/table.mjs';
 
 const t0 = performance.now();
+const RESULTS = path.join(BENCH_DIR, 'results.json');
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
 
 /** Runs one measurement; a failure is recorded (and shown in the checks) instead of ending the run. */
@@ -124,6 +125,10 @@ async function main() {
     process.stdout.write(HELP);
     return;
   }
+  if (opts.report) {
+    finish(JSON.parse(readFileSync(RESULTS, 'utf8')));
+    return;
+  }
   if (!existsSync(path.join(BENCH_DIR, '..', 'dist', 'index.js'))) {
     process.stderr.write('dist/index.js is missing: build it first with `npx tsc -p src/tsconfig.json` (or npm run build:ts)\n');
     process.exit(2);
@@ -138,6 +143,7 @@ async function main() {
       cores: os.availableParallelism(),
       memGiB: Math.round(os.totalmem() / 2 ** 30),
       loadavg_start: os.loadavg(),
+      loadavg_samples: [],
       threads: opts.threads,
       plan,
     },
@@ -146,21 +152,31 @@ async function main() {
     threading: [],
     batch: [],
   };
+  // Other work on the machine shows as load above what the bench itself adds (at most `threads`).
+  const sampler = setInterval(() => results.meta.loadavg_samples.push(os.loadavg()[0]), 5000);
   log(`weightscope bench (${opts.quick ? 'quick' : 'full'}), ${opts.threads} BLAS threads per competitor`);
   results.meta.weightscope = await runNodeDriver('weightscope', { mode: 'info', threads: opts.threads }, opts.threads);
   results.meta.python = await pythonInfo(opts);
   if (results.meta.python.skipped) log(`numpy/scipy skipped: ${results.meta.python.skipped}`);
   await svdvalsTrials(plan, opts, results);
   await extras(plan, opts, results);
+  clearInterval(sampler);
   results.meta.loadavg_end = os.loadavg();
   results.meta.duration_s = (performance.now() - t0) / 1000;
+  finish(results);
+  log(`wrote bench/results.json and bench/README.md (${(results.meta.duration_s / 60).toFixed(1)} min)`);
+}
+
+/** Derived parts (checks, goals) are recomputed from the measurements, then everything is written out. */
+function finish(results) {
   results.checks = harnessChecks(results);
   results.goals = evaluateGoals(results);
-  writeFileSync(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 1)}\n`);
   const tables = buildTables(results);
   writeReadme(path.join(BENCH_DIR, 'README.md'), results, tables);
   process.stdout.write(`\n${tables.map(renderText).join('\n')}\n`);
-  log(`wrote bench/results.json and bench/README.md (${(results.meta.duration_s / 60).toFixed(1)} min)`);
+  const { peak, busy } = busyNote(results.meta);
+  if (busy) log(`note: the machine was busy (1-min load up to ${peak.toFixed(2)} with ${results.meta.threads} bench threads): times are noisy`);
 }
 
 main().catch((e) => {

@@ -8,6 +8,7 @@ export const HELP = `usage: npm run bench -- [options]
   --no-python        skip numpy/scipy (also skipped, with the reason, when python3 or numpy is missing)
   --threads N        BLAS threads for every competitor (default: all cores = ${os.availableParallelism()})
   --python PATH      python interpreter (default: python3)
+  --report           measure nothing: re-print the tables and regenerate README.md from bench/results.json
   --help
 `;
 
@@ -23,7 +24,7 @@ export function parseSizes(text) {
 }
 
 export function parseArgs(argv) {
-  const o = { quick: false, sizes: null, python: true, pythonPath: 'python3', threads: os.availableParallelism(), help: false };
+  const o = { quick: false, sizes: null, python: true, pythonPath: 'python3', threads: os.availableParallelism(), help: false, report: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -32,6 +33,7 @@ export function parseArgs(argv) {
     };
     if (a === '--quick') o.quick = true;
     else if (a === '--no-python') o.python = false;
+    else if (a === '--report') o.report = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a === '--sizes') o.sizes = parseSizes(value());
     else if (a === '--python') o.pythonPath = value();

@@ -43,7 +43,7 @@ BlasScheduler::Mode BlasScheduler::mode_for(std::size_t rows, std::size_t cols) 
   const double flops = static_cast<double>(rows) * static_cast<double>(cols) *
                        static_cast<double>(std::min(rows, cols));
   std::lock_guard<std::mutex> lk(mu_);
-  return (flops >= large_flops_ && threads_ > 1) ? Mode::Exclusive : Mode::Shared;
+  return (flops > large_flops_ && threads_ > 1) ? Mode::Exclusive : Mode::Shared;
 }
 
 void BlasScheduler::apply_blas_threads(int n) {

@@ -24,7 +24,7 @@ class BlasScheduler {
   // Number of BLAS threads a large job uses (setThreads). Clamped to >= 1.
   void set_threads(int n);
   int threads();
-  // A job is "large" at or above this many estimated flops (rows * cols * min(rows, cols)).
+  // A job is "large" above this many estimated flops (rows * cols * min(rows, cols)).
   void set_large_job_flops(double flops);
   double large_job_flops();
   Mode mode_for(std::size_t rows, std::size_t cols);

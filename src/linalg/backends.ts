@@ -13,7 +13,7 @@ export interface CpuBackend {
   /** BLAS threads a large job uses (setThreads). */
   threads: number;
   threading: 'sequential' | 'pthreads' | 'openmp';
-  /** Jobs at or above this many flops (rows*cols*min) run alone with all threads; see README "Threads". */
+  /** Jobs above this many flops (rows*cols*min) run alone with all threads; see README "Threads". */
   largeJobFlops: number;
   /** 'static' when OpenBLAS is linked into the addon (prebuilt binary), 'shared' otherwise. */
   linkage: 'static' | 'shared';

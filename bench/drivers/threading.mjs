@@ -39,8 +39,8 @@ driverMain(async (cfg) => {
     reps: cfg.reps,
     threads: ws.getThreads(),
     large_job_flops: largeJobFlops,
-    // Mirrors the native scheduler's rule (blas_scheduler.cc): exclusive at or above the threshold.
-    scheduler_mode: flops >= largeJobFlops && ws.getThreads() > 1 ? 'exclusive (all threads, one at a time)' : 'shared (1 thread each, side by side)',
+    // Mirrors the native scheduler's rule (blas_scheduler.cc): exclusive strictly above the threshold.
+    scheduler_mode: flops > largeJobFlops && ws.getThreads() > 1 ? 'exclusive (all threads, one at a time)' : 'shared (1 thread each, side by side)',
     concurrent_ms: median(tc),
     sequential_ms: median(ts),
     concurrent_times_ms: tc,

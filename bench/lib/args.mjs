@@ -58,7 +58,7 @@ export function makePlan(o) {
     accuracyN: q ? 256 : 4096,
     illcond: { smin: 1e-8, smax: 1 },
     eventLoopSizes: q ? [256, 512] : [2048, 4096],
-    // 128^2 is below the scheduler's large-job threshold (256^3 flops); 256^2 sits exactly on it.
+    // 128^2 and 256^2 (exactly 256^3 flops) run side by side; the large-job rule is strictly above 256^3.
     threadingSizes: q ? [{ n: 128, reps: 5 }, { n: 512, reps: 3 }] : [{ n: 128, reps: 9 }, { n: 256, reps: 9 }, { n: 2048, reps: 3 }],
     batch: { count: 100, n: 100, policy: q ? { targetMs: 300, minReps: 3, maxReps: 7 } : { targetMs: 2000, minReps: 5, maxReps: 21 } },
     seed: 12345,

@@ -107,7 +107,7 @@ function threadingTable(results) {
     rows: (results.threading ?? []).map((t) =>
       t.error ? [`${t.n}²`, t.error, '', '', ''] : [`${t.n}²`, t.scheduler_mode, fmtMs(t.concurrent_ms), fmtMs(t.sequential_ms), fmtRatio(t.concurrent_ms / t.sequential_ms)],
     ),
-    notes: [`Large-job threshold: rows·cols·min(rows, cols) ≥ ${results.threading?.find((t) => !t.error)?.large_job_flops ?? '?'} flops runs alone with all threads.`],
+    notes: [`Large-job threshold: rows·cols·min(rows, cols) > ${results.threading?.find((t) => !t.error)?.large_job_flops ?? '?'} flops runs alone with all threads.`],
   };
 }
 

@@ -1,0 +1,21 @@
+// LayerResult -> a flat row of WeightWatcher's details() columns (snake_case), for table/CSV/HTML.
+import type { LayerResult } from '../model/analyze.js';
+import type { Row } from '../report/columns.js';
+
+/** Column order of the terminal table (the most read ones; CSV/JSON carry every field). */
+export const TABLE_COLUMNS = [
+  'name', 'kind', 'shape', 'num_evals', 'alpha', 'D', 'xmin', 'num_pl_spikes', 'lambda_max', 'log_norm',
+  'log_spectral_norm', 'alpha_weighted', 'stable_rank', 'effective_rank', 'mp_softrank', 'num_spikes', 'warning',
+] as const;
+
+export function layerRow(r: LayerResult): Row {
+  const json = JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+  const row: Row = {};
+  for (const [k, v] of Object.entries(json)) {
+    if (k === 'esd') continue;
+    if (Array.isArray(v)) row[k] = v.join('x');
+    else if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) row[k] = v as Row[string];
+  }
+  // JSON wrote NaN as null: show "failed"/"skipped" layers' metrics as empty cells, keep the reason.
+  return row;
+}

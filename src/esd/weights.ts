@@ -97,6 +97,8 @@ export function toSlices(W: unknown, opts: WeightOptions, fn: string): WeightSli
   const lt = opts.layerType ?? (shape.length === 4 ? 'conv2d' : 'dense');
   if (!['dense', 'embedding', 'conv1d', 'conv2d'].includes(lt))
     fail('E_OPTION', `${fn}: layerType must be 'dense', 'embedding', 'conv1d' or 'conv2d', got ${JSON.stringify(lt)}`);
+  if (opts.layout !== undefined && !['auto', 'oihw', 'hwio'].includes(opts.layout))
+    fail('E_OPTION', `${fn}: layout must be 'oihw', 'hwio' or 'auto', got ${JSON.stringify(opts.layout)}`);
   if (shape.length === 2) {
     if (lt === 'conv2d') fail('E_SHAPE', `${fn}: a conv2d weight must be 4-D, got shape ${JSON.stringify(shape)}`);
     const [r, c] = shape;

@@ -79,6 +79,24 @@ describe('clip_xmax fix fingers (WW RMT_Util 950-1070)', () => {
   });
 });
 
+/** formulas.md §2 'ks' written out here, independent of src/: first argmin of D over i < n − 1. */
+function naiveKs(values: Float64Array): { alpha: number; xmin: number; D: number } {
+  const x = Float64Array.from(values).sort();
+  const n = x.length;
+  let best = { alpha: NaN, xmin: NaN, D: Infinity };
+  for (let i = 0; i < n - 1; i++) {
+    const k = n - i;
+    let s = 0;
+    for (let j = i; j < n; j++) s += Math.log(x[j] / x[i]);
+    if (s <= 0) continue;
+    const alpha = 1 + k / s;
+    let D = 0;
+    for (let t = 0; t < k; t++) D = Math.max(D, Math.abs(1 - Math.pow(x[i + t] / x[i], 1 - alpha) - t / k));
+    if (D < best.D) best = { alpha, xmin: x[i], D };
+  }
+  return best;
+}
+
 describe('fast KS scan = naive O(n²) scan', () => {
   const gens: [string, (r: ReturnType<typeof rng>) => number][] = [
     ['pareto', (r) => Math.pow(1 - r.uniform(), -1 / (0.5 + 3 * r.uniform()))],
@@ -102,6 +120,13 @@ describe('fast KS scan = naive O(n²) scan', () => {
           expect(relErr(a.alpha, b.alpha)).toBeLessThan(1e-9);
           expect(Math.abs(a.D - b.D)).toBeLessThan(1e-12);
         }
+        const c = naiveKs(x);
+        const f = fitPowerLaw(x);
+        if (Number.isFinite(c.alpha)) {
+          expect(f.xmin).toBe(c.xmin);
+          expect(relErr(f.alpha, c.alpha)).toBeLessThan(1e-9);
+          expect(Math.abs(f.D - c.D)).toBeLessThan(1e-12);
+        } else expect(f.status).toBe('failed');
       }
     });
   }

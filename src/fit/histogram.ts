@@ -1,6 +1,6 @@
 // numpy.histogram(v, bins) for equal-width bins, reproduced operation for operation (edges from
 // numpy.linspace, the bin index from the scaled offset then corrected against the edges) so that the
-// 'peak' xmin rule picks the same bin as the reference code.
+// 'peak' xmin rule (formulas.md §2) picks the same bin as the reference code.
 
 export interface Histogram {
   counts: Int32Array;

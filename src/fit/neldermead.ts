@@ -1,7 +1,7 @@
 // One-dimensional Nelder–Mead exactly as scipy.optimize.fmin runs it (reflection 1, expansion 2,
 // contraction 0.5, shrink 0.5; initial simplex x0 and 1.05·x0; xtol = ftol = 1e-4; at most 200
 // iterations and 200 function calls). WeightWatcher polishes its brute-force MP σ with it, and the
-// number of spikes depends on where it stops, so we follow it step by step.
+// number of spikes depends on where it stops, so we follow it step by step (formulas.md §4).
 
 export interface FminResult {
   x: number;

@@ -1,0 +1,12 @@
+// Fits of an ESD: power law (formulas.md §2) and Marchenko–Pastur (§4).
+export {
+  fitPowerLaw,
+  fitPowerLawNaive,
+  warningFor,
+  type PowerLawFit,
+  type PowerLawOptions,
+  type XminRule,
+  type FitWarning,
+} from './powerlaw.js';
+export { fitMarchenkoPastur, type MpFit, type MpOptions } from './mp.js';
+export { mpCdf, mpEdges, mpPdf, tracyWidom } from './mplaw.js';

@@ -1,0 +1,208 @@
+// analyzeMatrix: one weight -> one LayerReport with every per-layer metric of formulas.md §1-§6, in
+// WeightWatcher's order: ESD, power-law fit, norm metrics, MP fit, randomisation, (FARMS α).
+import { esd, esdSync, type EsdOptions, type EsdResult } from '../../esd/esd.js';
+import type { FarmsPreset } from '../../esd/farms.js';
+import type { WeightInput } from '../../esd/weights.js';
+import { fail } from '../../errors.js';
+import { fitMarchenkoPastur } from '../../fit/mp.js';
+import { fitPowerLaw, type PowerLawOptions } from '../../fit/powerlaw.js';
+import { checkOptions } from '../../linalg/options.js';
+import { farmsFit, farmsFitSync, type FarmsFit, type FarmsFitOptions } from './farms.js';
+import { matrixRank, normMetrics } from './norms.js';
+import { withJSON, type LayerReport } from './report.js';
+import { correlationTraps, correlationTrapsSync, type CorrelationTraps } from './traps.js';
+
+export interface AnalyzeOptions extends EsdOptions, Omit<PowerLawOptions, 'threshold'> {
+  /** Layer name in the report. */
+  name?: string;
+  /** Marchenko–Pastur fit (§4). Default true (no extra SVD). */
+  mpFit?: boolean;
+  /** Randomisation / correlation traps (§5): 2-6 more SVDs. Default false, as WW's analyze(). */
+  randomize?: boolean;
+  seed?: number;
+  shuffles?: number;
+  /** FARMS α (§6) with a preset or full options. Default false. */
+  farms?: false | FarmsPreset | FarmsFitOptions;
+}
+
+const ESD_KEYS = ['layerType', 'layout', 'conv2dNorm', 'minEvals', 'maxEvals', 'maxN', 'normalize', 'threshold', 'preset', 'method'] as const;
+const PL_KEYS = ['xmin', 'xminPos', 'fixFingers', 'maxFingers', 'fingerThresh'] as const;
+const OPTS = [...ESD_KEYS, ...PL_KEYS, 'name', 'mpFit', 'randomize', 'seed', 'shuffles', 'farms'] as const;
+
+interface Parsed {
+  name: string;
+  esdOpts: EsdOptions;
+  plOpts: PowerLawOptions;
+  mpFit: boolean;
+  randomize: boolean;
+  seed: number | undefined;
+  shuffles: number | undefined;
+  farms: FarmsFitOptions | null;
+}
+
+function pick<T extends object>(o: Record<string, unknown>, keys: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
+}
+
+function parse(opts: AnalyzeOptions | undefined, fn: string): Parsed {
+  const o = checkOptions(opts, OPTS, fn) as Record<string, unknown>;
+  const bool = (k: string, d: boolean): boolean => {
+    const v = o[k] ?? d;
+    if (typeof v !== 'boolean') fail('E_OPTION', `${fn}: ${k} must be a boolean`);
+    return v;
+  };
+  const name = o.name ?? '';
+  if (typeof name !== 'string') fail('E_OPTION', `${fn}: name must be a string`);
+  const f = o.farms ?? false;
+  let farms: FarmsFitOptions | null = null;
+  if (typeof f === 'string') farms = { preset: f as FarmsPreset };
+  else if (f !== false) {
+    if (f === null || typeof f !== 'object') fail('E_OPTION', `${fn}: farms must be false, a preset name or FARMS options`);
+    farms = f as FarmsFitOptions;
+  }
+  if (o.normalize === 'N' && o.randomize === true)
+    fail('E_OPTION', `${fn}: randomize with normalize 'N' is not supported (the shuffled ESD is unnormalised)`);
+  return {
+    name,
+    esdOpts: pick<EsdOptions>(o, ESD_KEYS),
+    plOpts: pick<PowerLawOptions>(o, PL_KEYS),
+    mpFit: bool('mpFit', true),
+    randomize: bool('randomize', false),
+    seed: o.seed as number | undefined,
+    shuffles: o.shuffles as number | undefined,
+    farms,
+  };
+}
+
+const EPS = { float32: 2 ** -23, float64: 2 ** -52 } as const;
+
+function build(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null): LayerReport {
+  const base = {
+    name: p.name,
+    layerType: e.layerType,
+    shape: e.shape,
+    N: e.N,
+    M: e.M,
+    Q: e.Q,
+    rf: e.rf,
+    route: e.route,
+    dtype: e.dtype,
+  };
+  const nan = {
+    numEvals: 0, hasEsd: false, svMax: NaN, svMin: NaN, rankLoss: NaN, weakRankLoss: NaN, lambdaMax: NaN,
+    alpha: NaN, alphaWeighted: NaN, D: NaN, xmin: NaN, xmax: NaN, sigma: NaN, numPlSpikes: NaN, warning: '' as const,
+    xminRule: '', numFingers: NaN, rawAlpha: NaN, norm: NaN, logNorm: NaN, spectralNorm: NaN, logSpectralNorm: NaN,
+    logAlphaNorm: NaN, stableRank: NaN, matrixRank: NaN, entropy: NaN, detXNum: NaN, detXVal: NaN, numSpikes: NaN,
+    sigmaMp: NaN, mpSoftrank: NaN, bulkMin: NaN, bulkMax: NaN, wScale: NaN, randNumSpikes: NaN, randSigmaMp: NaN,
+    randMpSoftrank: NaN, randBulkMin: NaN, randBulkMax: NaN, maxRandEval: NaN, randDistance: NaN, wwSoftrank: NaN,
+    wwMaxdist: NaN, randMpKsD: NaN, randMpKsPvalue: NaN, farmsAlpha: NaN, farmsD: NaN,
+  };
+  if (e.skipped) return withJSON({ ...base, ...nan, status: 'skipped', reason: e.skipped });
+  const eps = EPS[e.dtype];
+  const fit = fitPowerLaw(e.evals, { ...p.plOpts, threshold: e.threshold });
+  const norms = normMetrics(e.evals, fit.alpha, e.N, eps);
+  let svMax = 0;
+  let svMin = 0;
+  let rankLoss = 0;
+  for (const sv of e.sliceSvals) {
+    svMax = Math.max(svMax, sv[0]);
+    svMin = Math.max(svMin, sv[sv.length - 1]); // WW keeps the max over slices of each slice's min
+    rankLoss += sv.length - matrixRank(sv, e.N, eps);
+  }
+  let weak = 0;
+  for (const v of e.evals) if (v < 1e-6) weak++;
+  const mp = p.mpFit ? fitMarchenkoPastur(e.evals, { Q: e.Q, M: e.M }) : null;
+  return withJSON({
+    ...base,
+    ...nan,
+    status: fit.status,
+    reason: fit.reason,
+    numEvals: e.evals.length,
+    hasEsd: true,
+    svMax,
+    svMin,
+    rankLoss,
+    weakRankLoss: weak,
+    lambdaMax: norms.spectralNorm,
+    alpha: fit.alpha,
+    alphaWeighted: norms.alphaWeighted,
+    D: fit.D,
+    xmin: fit.xmin,
+    xmax: fit.xmax,
+    sigma: fit.sigma,
+    numPlSpikes: fit.numPlSpikes,
+    warning: fit.warning,
+    xminRule: fit.xminRule,
+    numFingers: p.plOpts.fixFingers === 'clip_xmax' ? fit.numFingers : NaN,
+    rawAlpha: fit.rawAlpha,
+    norm: norms.norm,
+    logNorm: norms.logNorm,
+    spectralNorm: norms.spectralNorm,
+    logSpectralNorm: norms.logSpectralNorm,
+    logAlphaNorm: norms.logAlphaNorm,
+    stableRank: norms.stableRank,
+    matrixRank: norms.matrixRank,
+    entropy: norms.entropy,
+    detXNum: norms.detXNum,
+    detXVal: norms.detXVal,
+    ...(mp && {
+      numSpikes: mp.numSpikes,
+      sigmaMp: mp.sigmaMp,
+      mpSoftrank: mp.mpSoftrank,
+      bulkMin: mp.bulkMin,
+      bulkMax: mp.bulkMax,
+      wScale: Math.sqrt(mp.scale),
+    }),
+    ...(traps && {
+      randNumSpikes: traps.randNumSpikes,
+      randSigmaMp: traps.randSigmaMp,
+      randMpSoftrank: traps.randMpSoftrank,
+      randBulkMin: traps.randBulkMin,
+      randBulkMax: traps.randBulkMax,
+      maxRandEval: traps.maxRandEval,
+      randDistance: traps.randDistance,
+      wwSoftrank: traps.wwSoftrank,
+      wwMaxdist: traps.wwMaxdist,
+      randMpKsD: traps.mpKs.D,
+      randMpKsPvalue: traps.mpKs.pValue,
+    }),
+    ...(farms && { farmsAlpha: farms.alpha, farmsD: farms.D }),
+  });
+}
+
+function trapsOpts(p: Parsed, e: EsdResult) {
+  return {
+    seed: p.seed,
+    shuffles: p.shuffles,
+    evals: e.evals,
+    layerType: p.esdOpts.layerType,
+    layout: p.esdOpts.layout,
+    conv2dNorm: p.esdOpts.conv2dNorm,
+  };
+}
+
+/**
+ * Every per-layer heavy-tail metric of one weight (2-D, or 4-D conv2d), float32 or float64. A layer
+ * outside the size limits comes back with status 'skipped' and the reason; a failed power-law fit with
+ * status 'failed' and the reason. Runs its SVDs on the libuv pool.
+ */
+export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Promise<LayerReport> {
+  const p = parse(opts, 'analyzeMatrix');
+  const e = await esd(W, p.esdOpts);
+  if (e.skipped) return build(p, e, null, null);
+  const traps = p.randomize ? await correlationTraps(W, trapsOpts(p, e)) : null;
+  const farms = p.farms ? await farmsFit(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, ...p.farms }) : null;
+  return build(p, e, traps, farms);
+}
+
+/** Synchronous analyzeMatrix(): blocks the event loop for the SVDs. */
+export function analyzeMatrixSync(W: WeightInput, opts?: AnalyzeOptions): LayerReport {
+  const p = parse(opts, 'analyzeMatrixSync');
+  const e = esdSync(W, p.esdOpts);
+  if (e.skipped) return build(p, e, null, null);
+  const traps = p.randomize ? correlationTrapsSync(W, trapsOpts(p, e)) : null;
+  const farms = p.farms ? farmsFitSync(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, ...p.farms }) : null;
+  return build(p, e, traps, farms);
+}

@@ -1,0 +1,92 @@
+// Norm metrics of an ESD (formulas.md §3; WeightWatcher weightwatcher.py 4525-4564, RMT_Util.py
+// matrix_rank / matrix_entropy / detX_constraint), on the unnormalised eigenvalues λ.
+
+export interface NormMetrics {
+  /** Σλ = ‖W‖_F² */
+  norm: number;
+  logNorm: number;
+  /** λ_max = ‖W‖₂² */
+  spectralNorm: number;
+  logSpectralNorm: number;
+  /** α·log10 λ_max (NaN when the fit failed) */
+  alphaWeighted: number;
+  /** log10 Σ λ^α (NaN when the fit failed) */
+  logAlphaNorm: number;
+  /** Σλ / λ_max */
+  stableRank: number;
+  /** #{σ > σ_max·N·eps} */
+  matrixRank: number;
+  /** −Σ p ln p / ln(rank), p = λ/Σλ + 1e-10 (WW's EPSILON), rank + 1e-10 */
+  entropy: number;
+  /** WW's detX count: tail size where Π e_j (e = λ·n/Σλ) first drops below 1 from the top. */
+  detXNum: number;
+  /** The eigenvalue at that index, original units. */
+  detXVal: number;
+}
+
+/** numpy.linalg.matrix_rank on singular values: #{σ > max σ · N · eps}. */
+export function matrixRank(svals: ArrayLike<number>, N: number, eps: number): number {
+  let max = 0;
+  for (let i = 0; i < svals.length; i++) if (svals[i] > max) max = svals[i];
+  const tol = max * N * eps;
+  let r = 0;
+  for (let i = 0; i < svals.length; i++) if (svals[i] > tol) r++;
+  return r;
+}
+
+/** log10 Σ λ^α without overflow (log-sum-exp around the largest term). */
+function log10SumPow(evals: Float64Array, alpha: number): number {
+  const top = alpha * Math.log(evals[evals.length - 1]);
+  let s = 0;
+  for (const v of evals) s += Math.exp(alpha * Math.log(v) - top);
+  return (top + Math.log(s)) / Math.LN10;
+}
+
+/** detX_constraint of WW on ascending eigenvalues, in log space (Π e_j < 1 ⇔ Σ ln e_j < 0). */
+export function detX(evals: Float64Array): { num: number; idx: number } {
+  const n = evals.length;
+  if (n < 2 || !(evals[0] < evals[n - 1])) return { num: 0, idx: 0 };
+  let sum = 0;
+  for (const v of evals) sum += v;
+  const scale = n / sum;
+  let logProd = 0;
+  for (let idx = n - 1; idx >= 1; idx--) {
+    logProd += Math.log(evals[idx] * scale);
+    if (logProd < 0) return { num: n - idx, idx };
+  }
+  return { num: n, idx: 1 }; // Python leaves idx at the loop's last value
+}
+
+/**
+ * Norm metrics of ascending eigenvalues `evals` (all of them, unfiltered), given the fitted α (NaN if
+ * the fit failed), the larger dimension N and the machine epsilon of the computation's dtype.
+ */
+export function normMetrics(evals: Float64Array, alpha: number, N: number, eps: number): NormMetrics {
+  const n = evals.length;
+  let norm = 0;
+  for (const v of evals) norm += v;
+  const lmax = evals[n - 1];
+  const logSpectralNorm = Math.log10(lmax);
+  const svals = evals.map((v) => Math.sqrt(Math.max(v, 0)));
+  const rank = matrixRank(svals, N, eps);
+  let h = 0;
+  for (const v of evals) {
+    const p = v / norm + 1e-10;
+    h -= p * Math.log(p);
+  }
+  const { num, idx } = detX(evals);
+  const ok = Number.isFinite(alpha);
+  return {
+    norm,
+    logNorm: Math.log10(norm),
+    spectralNorm: lmax,
+    logSpectralNorm,
+    alphaWeighted: ok ? alpha * logSpectralNorm : NaN,
+    logAlphaNorm: ok ? log10SumPow(evals, alpha) : NaN,
+    stableRank: norm / lmax,
+    matrixRank: rank,
+    entropy: h / Math.log(rank + 1e-10),
+    detXNum: num,
+    detXVal: n >= 2 ? evals[idx] : NaN,
+  };
+}

@@ -5,7 +5,7 @@ import { analyze, type Metric, type ModelReport } from '../model/analyze.js';
 import { setThreads } from '../linalg/backends.js';
 import { esdPlotSvg, formatTable, htmlReport, toCsv, toJson } from '../report/index.js';
 import { createProgress } from './progress.js';
-import { layerRow, TABLE_COLUMNS } from './rows.js';
+import { layerRow, summaryRecord, summaryRows, TABLE_COLUMNS } from './rows.js';
 import { UsageError } from './errors.js';
 import { packageRoot } from '../binding.js';
 import { svdvals } from '../linalg/svd.js';
@@ -53,7 +53,7 @@ function writeOutputs(report: ModelReport, o: AnalyzeCliOptions, title: string):
     for (const p of plots) put(join('plots', `${p.name.replace(/[^\w.-]+/g, '_')}.svg`), p.svg);
   }
   if (o.html)
-    put('report.html', htmlReport({ title, summary: report.summary as never, layers: rows, columns: [...TABLE_COLUMNS, 'status', 'reason'], plots, skipped: report.skipped }));
+    put('report.html', htmlReport({ title, summary: summaryRecord(report.summary, report.skipped.length), layers: rows, columns: [...TABLE_COLUMNS, 'status', 'reason'], plots, skipped: report.skipped }));
   return written;
 }
 
@@ -79,7 +79,8 @@ export async function runAnalyze(path: string, o: AnalyzeCliOptions): Promise<vo
   else {
     process.stdout.write(formatTable(rows, TABLE_COLUMNS.filter((c) => rows.some((r) => r[c] !== undefined))));
     process.stdout.write(`\n${report.layers.length} layers analysed, ${report.skipped.length} tensors skipped, ${report.seconds.toFixed(2)} s\n`);
-    process.stdout.write(formatTable([report.summary as never]));
+    process.stdout.write(`\nsummary (means over ${report.summary.numIncluded} fitted layers${report.summary.numExcluded ? `; ${report.summary.numExcluded} failed fits excluded` : ''}):\n`);
+    process.stdout.write(formatTable(summaryRows(report.summary)));
   }
   for (const f of writeOutputs(report, o, `weightscope: ${path}`)) process.stderr.write(`wrote ${f}\n`);
 }

@@ -1,4 +1,5 @@
 // LayerResult -> a flat row of WeightWatcher's details() columns (snake_case), for table/CSV/HTML.
+import { snakeCase, SUMMARY_METRICS, type Summary } from '../metrics/heavytail/index.js';
 import type { LayerResult } from '../model/analyze.js';
 import type { Row } from '../report/columns.js';
 
@@ -18,4 +19,16 @@ export function layerRow(r: LayerResult): Row {
   }
   // JSON wrote NaN as null: show "failed"/"skipped" layers' metrics as empty cells, keep the reason.
   return row;
+}
+
+/** The model summary as rows: metric (WW column name), mean over the included layers, and how many. */
+export function summaryRows(s: Summary): Row[] {
+  return SUMMARY_METRICS.map((m) => ({ metric: snakeCase(m), mean: s.means[m], layers: s.counts[m] }));
+}
+
+/** The summary as one flat record (HTML report header). */
+export function summaryRecord(s: Summary, skipped: number): Row {
+  const r: Row = { layers_analysed: s.numLayers, fits_included: s.numIncluded, fits_excluded: s.numExcluded, tensors_skipped: skipped };
+  for (const m of SUMMARY_METRICS) r[`mean_${snakeCase(m)}`] = s.means[m];
+  return r;
 }

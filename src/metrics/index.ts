@@ -9,3 +9,5 @@ export * from './merge.js';
 export * from './collapse.js';
 export * from './richness.js';
 export type { Labels } from './labels.js';
+// Heavy-tail (HTSR) metrics (§1-§7).
+export * from './heavytail/index.js';

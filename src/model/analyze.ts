@@ -151,7 +151,7 @@ async function plan(source: AnalyzeSource, opts: ModelAnalyzeOptions) {
   if (Array.isArray(source)) {
     const jobs = (source as readonly NamedWeight[]).map((w, i) => {
       if (!w || typeof w.name !== 'string' || !w.W) fail('E_OPTION', `analyze: source[${i}] must be { name, W }`);
-      const rank = (w.W as { shape: number[] }).shape?.length;
+      const rank = (w.W as { shape?: readonly number[] }).shape?.length;
       return { name: w.name, kind: w.kind ?? (rank === 4 ? 'conv2d' : 'dense'), layout: w.layout, load: async () => w.W as WeightInput } as Job;
     });
     return { jobs, skipped, format: 'arrays', label: '<arrays>' };
@@ -216,18 +216,23 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
       }
       throw e;
     }
+    if (report.status === 'skipped') {
+      // outside minEvals/maxEvals/maxN: listed with the other skipped tensors, with WeightWatcher's reason
+      skipped.push({ name: job.name, reason: report.reason ?? 'outside the size limits' });
+      return null;
+    }
     const r: LayerResult = Object.assign(report, { kind: job.kind });
     const evals = report.esd;
     if (evals && esd) esd.set(job.name, evals);
-    if (evals && metrics.has('rank') && report.status !== 'skipped') {
+    if (evals && metrics.has('rank')) {
       const s = Float64Array.from(evals, (v) => Math.sqrt(Math.max(v, 0)));
-      const rk = rankFromSvdvals(s, { shape: [report.N, report.M], dtype: report.dtype === 'float32' ? 'float32' : 'float64' });
+      // conv2d: the pooled singular values of the kh·kw slices (scale-free metrics, so WW's ×0.5 is harmless)
+      const rk = rankFromSvdvals(s, { shape: [Math.max(report.N, s.length), s.length], dtype: report.dtype === 'float32' ? 'float32' : 'float64' });
       r.effectiveRank = rk.effectiveRank;
       r.participationRatio = rk.participationRatio;
       r.numericalRank = rk.numericalRank;
       r.energyRank90 = rk.energyRank90;
     }
-    if (!esd) delete (r as { esd?: unknown }).esd;
     return r;
   };
 

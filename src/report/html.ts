@@ -51,7 +51,7 @@ th[data-dir=asc]::after{content:" ▲"} th[data-dir=desc]::after{content:" ▼"}
 <table class="sortable" id="layers"><thead><tr>${head}</tr></thead><tbody>
 ${body}
 </tbody></table>
-${skipped ? `<h2>Not analysed</h2><ul>${skipped}</ul>` : ''}
+${skipped ? `<h2>Not analysed</h2><details><summary>${r.skipped!.length} tensors not analysed (click to list, with reasons)</summary><ul>${skipped}</ul></details>` : ''}
 ${plots ? `<h2>Empirical spectral densities</h2><div class="plots">${plots}</div>` : ''}
 <script>${SORT_SCRIPT}</script>
 </body></html>

@@ -23,11 +23,16 @@ export interface AnalyzeOptions extends EsdOptions, Omit<PowerLawOptions, 'thres
   shuffles?: number;
   /** FARMS α (§6) with a preset or full options. Default false. */
   farms?: false | FarmsPreset | FarmsFitOptions;
+  /**
+   * Attach the layer's eigenvalues (ascending, all of them) as `report.esd`, for plots and rank metrics.
+   * Not enumerable, so JSON output stays WeightWatcher's columns. Default false.
+   */
+  keepEsd?: boolean;
 }
 
 const ESD_KEYS = ['layerType', 'layout', 'conv2dNorm', 'minEvals', 'maxEvals', 'maxN', 'normalize', 'threshold', 'preset', 'method'] as const;
 const PL_KEYS = ['xmin', 'xminPos', 'fixFingers', 'maxFingers', 'fingerThresh'] as const;
-const OPTS = [...ESD_KEYS, ...PL_KEYS, 'name', 'mpFit', 'randomize', 'seed', 'shuffles', 'farms'] as const;
+const OPTS = [...ESD_KEYS, ...PL_KEYS, 'name', 'mpFit', 'randomize', 'seed', 'shuffles', 'farms', 'keepEsd'] as const;
 
 interface Parsed {
   name: string;
@@ -38,6 +43,7 @@ interface Parsed {
   seed: number | undefined;
   shuffles: number | undefined;
   farms: FarmsFitOptions | null;
+  keepEsd: boolean;
 }
 
 function pick<T extends object>(o: Record<string, unknown>, keys: readonly string[]): T {
@@ -73,12 +79,19 @@ function parse(opts: AnalyzeOptions | undefined, fn: string): Parsed {
     seed: o.seed as number | undefined,
     shuffles: o.shuffles as number | undefined,
     farms,
+    keepEsd: bool('keepEsd', false),
   };
 }
 
 const EPS = { float32: 2 ** -23, float64: 2 ** -52 } as const;
 
 function build(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null): LayerReport {
+  const r = buildReport(p, e, traps, farms);
+  if (p.keepEsd && !e.skipped) Object.defineProperty(r, 'esd', { value: e.evals, enumerable: false });
+  return r;
+}
+
+function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null): LayerReport {
   const base = {
     name: p.name,
     layerType: e.layerType,

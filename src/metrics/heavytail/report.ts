@@ -66,6 +66,8 @@ export interface LayerReport {
   // FARMS (§6)
   farmsAlpha: number;
   farmsD: number;
+  /** The layer's eigenvalues (ascending), only with analyzeMatrix's keepEsd; not enumerable. */
+  esd?: Float64Array;
   /** Eigenvalue route and dtype, for provenance. */
   route: string;
   dtype: string;

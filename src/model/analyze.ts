@@ -46,6 +46,11 @@ export interface ModelAnalyzeOptions {
   concurrency?: number;
   /** Called after each layer (analysed or skipped). */
   onProgress?: (p: { done: number; total: number; name: string }) => void;
+  /**
+   * Compute in this precision: 'float64' widens float32/float16 weights first (as WeightWatcher, which
+   * works in float64; twice the memory), 'float32' narrows float64 ones. Default: as stored.
+   */
+  precision?: 'float32' | 'float64';
   /** Keep each layer's eigenvalues (for plots) in the result's `esd` map. Default false. */
   keepEsd?: boolean;
   /** Passed to analyzeMatrix: WeightWatcher's limits and fit choices. */
@@ -77,7 +82,7 @@ export interface ModelReport {
   seconds: number;
 }
 
-const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed'] as const;
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed'] as const;
 const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms'];
 
 interface Job {
@@ -97,6 +102,12 @@ function fromTensor(t: WeightTensor): WeightInput {
   return t.shape.length === 4
     ? { data: t.data, shape: t.shape as [number, number, number, number] }
     : { data: t.data, shape: t.shape as unknown as [number, number] };
+}
+
+function withPrecision(W: WeightInput, precision: 'float32' | 'float64' | undefined): WeightInput {
+  if (precision === 'float64' && !(W.data instanceof Float64Array)) return { data: Float64Array.from(W.data), shape: W.shape } as WeightInput;
+  if (precision === 'float32' && !(W.data instanceof Float32Array)) return { data: Float32Array.from(W.data), shape: W.shape } as WeightInput;
+  return W;
 }
 
 function isLayersModel(s: unknown): s is LayersModelLike {
@@ -166,6 +177,8 @@ function parse(opts: ModelAnalyzeOptions | undefined) {
   const metrics = o.metrics ?? ['mp', 'rank'];
   for (const m of metrics) if (!METRICS.includes(m)) fail('E_OPTION', `analyze: unknown metric '${m}' (known: ${METRICS.join(', ')})`);
   const layers = typeof o.layers === 'string' ? new RegExp(o.layers) : o.layers;
+  if (o.precision !== undefined && o.precision !== 'float32' && o.precision !== 'float64')
+    fail('E_OPTION', `analyze: precision must be 'float32' or 'float64', got ${JSON.stringify(o.precision)}`);
   const concurrency = o.concurrency ?? 1;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) fail('E_OPTION', 'analyze: concurrency must be a positive integer');
   return { o, metrics: new Set(metrics), layers, concurrency };
@@ -188,7 +201,7 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   let done = 0;
 
   const runOne = async (job: Job): Promise<LayerResult | null> => {
-    const W = await job.load();
+    const W = withPrecision(await job.load(), o.precision);
     const lt = layerTypeOf(job.kind, W.shape.length);
     if (!lt) {
       skipped.push({ name: job.name, reason: `${W.shape.length}-D tensor of kind '${job.kind}' has no matrix view` });

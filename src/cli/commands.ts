@@ -102,7 +102,8 @@ export async function runDemo(o: { out: string; progress?: boolean }): Promise<v
   for (const m of models) {
     process.stdout.write(`\n== ${m.name}\n   ${m.path}\n`);
     const sub = join(o.out, m.path.split('/').pop()!.replace(/\W+/g, '_'));
-    await runAnalyze(m.path, { format: 'table', out: sub, html: true, progress: o.progress });
+    // a bar on a terminal; no per-layer lines in logs (the tables say it all)
+    await runAnalyze(m.path, { format: 'table', out: sub, html: true, progress: o.progress !== false && !!process.stderr.isTTY });
     process.stdout.write(`   report: ${join(resolve(sub), 'report.html')}\n`);
   }
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../../src/index.js';
+import { mulberry32 } from './prng.js';
 
 const dir = fileURLToPath(new URL('../fixtures/reference/', import.meta.url));
 
@@ -30,14 +31,7 @@ export function relErr(a: number, b: number): number {
 
 /** Deterministic small PRNG for test data (mulberry32) and a Box–Muller normal. */
 export function rng(seed: number): { uniform(): number; normal(): number } {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = () => {
     const u = 1 - uniform();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { WeightscopeError } from '../../src/errors.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
+import { mulberry32 } from './prng.js';
 
 const refDir = new URL('../fixtures/reference/', import.meta.url);
 export const reference = JSON.parse(readFileSync(new URL('reference.json', refDir), 'utf8'));
@@ -20,14 +21,7 @@ export function toF32(m: Matrix): Matrix<Float32Array> {
 
 /** Deterministic standard normals (mulberry32 + Box-Muller). */
 export function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const u = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from './prng.js';
 
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const refDir = join(fixturesDir, 'reference');
@@ -29,14 +30,8 @@ export function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>, scale
 
 /** Seeded standard normals (mulberry32 + Box-Muller), for tests that need random matrices. */
 export function randn(n: number, seed = 1, Ctor: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array) {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const raw = mulberry32(seed);
+  const u = () => raw() + 0.5 / 4294967296; // never 0: log(u) below
   const out = new Ctor(n);
   for (let i = 0; i < n; i += 2) {
     const r = Math.sqrt(-2 * Math.log(u()));

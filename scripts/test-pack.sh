@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 [ -f dist/index.js ] || npx tsc -p src/tsconfig.json
-[ -f prebuilds/linux-x64/weightscope.node ] || bash scripts/prebuild.sh
+bash scripts/prebuild.sh  # always fresh: a stale prebuild would test old code
 
 echo "== ldd of the prebuilt binary"
 ldd prebuilds/linux-x64/weightscope.node | tee /tmp/weightscope-ldd.txt
@@ -42,6 +42,10 @@ import('weightscope').then((w) => {
   if (b.linkage !== 'static') throw new Error('expected the static prebuilt binary');
 });"
 
+PATH="$work/bin" ./node_modules/.bin/weightscope --version
+PATH="$work/bin" ./node_modules/.bin/weightscope backends | grep -q '"library": "OpenBLAS"'
+echo "installed CLI: weightscope --version and backends work"
+
 echo "== install with neither a prebuild nor OpenBLAS"
 cd "$root"
 set +e
@@ -53,4 +57,4 @@ if [ $rc -eq 0 ] || [ "$(printf '%s\n' "$msg" | wc -l)" -ne 1 ] || ! grep -q 'li
   echo "FAIL: expected a one-line failure naming libopenblas-dev" >&2
   exit 1
 fi
-echo "pack test: 3 passed, 0 failed"
+echo "pack test: 4 passed, 0 failed"

@@ -1,0 +1,40 @@
+// Command-line options of `npm run bench:model`.
+import os from 'node:os';
+
+export const MODEL_HELP = `usage: npm run bench:model -- [options]
+
+  --blocks N         transformer blocks of the generated GPT-2-small-shaped model (default 12)
+  --seed S           generator seed (default 2024)
+  --reps R           runs of each side per configuration; the table shows medians (default 3)
+  --no-embedding     only the default-limits configuration (skip the one that analyses the 50257×768 embedding)
+  --threads N        BLAS threads for both sides (default: all cores = ${os.availableParallelism()})
+  --python PATH      python interpreter with numpy and scipy (default: python3)
+  --report           measure nothing: re-print the tables and regenerate the README block from bench/model-results.json
+  --help
+`;
+
+export function parseModelArgs(argv) {
+  const o = { blocks: 12, seed: 2024, reps: 3, embedding: true, threads: os.availableParallelism(), pythonPath: 'python3', report: false, help: false };
+  const int = (name, v, min) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} expects an integer >= ${min}, got '${v}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--blocks') o.blocks = int(a, value(), 1);
+    else if (a === '--seed') o.seed = int(a, value(), 0);
+    else if (a === '--reps') o.reps = int(a, value(), 1);
+    else if (a === '--threads') o.threads = int(a, value(), 1);
+    else if (a === '--python') o.pythonPath = value();
+    else if (a === '--no-embedding') o.embedding = false;
+    else if (a === '--report') o.report = true;
+    else if (a === '--help' || a === '-h') o.help = true;
+    else throw new Error(`unknown option ${a}\n\n${MODEL_HELP}`);
+  }
+  return o;
+}

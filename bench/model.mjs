@@ -20,10 +20,14 @@ const CACHE = path.join(BENCH_DIR, '.cache');
 const DRIVERS = path.join(BENCH_DIR, 'drivers');
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
 
-/** The two configurations: WeightWatcher's default limits, and maxN raised so the embedding is analysed too. */
+/**
+ * The configurations: WeightWatcher's default limits, maxN raised so the embedding is analysed too, and the
+ * default limits with weightscope's fast route (eigenvalues of the float64 Gram matrix: ?syrk + ?syevd).
+ */
 const CONFIGS = [
   { id: 'default', label: 'default limits (maxN 50000, wte skipped)', wsMaxN: null, pyMaxN: '50000' },
   { id: 'embedding', label: 'maxN raised (wte analysed)', wsMaxN: 'Infinity', pyMaxN: 'inf' },
+  { id: 'gram', label: "default limits, weightscope method 'gram' + precision 'float64'", wsMaxN: null, pyMaxN: '50000', wsOptions: { method: 'gram', precision: 'float64' } },
 ];
 
 /** The generated checkpoint, cached under a name that changes with the generator's source. */
@@ -40,7 +44,7 @@ async function ensureModel(opts) {
 }
 
 function runWeightscope(file, cfg, threads) {
-  const config = { model: file, threads, maxN: cfg.wsMaxN };
+  const config = { model: file, threads, maxN: cfg.wsMaxN, options: cfg.wsOptions ?? {} };
   return runMeasured(process.execPath, [path.join(DRIVERS, 'ws_model.mjs'), JSON.stringify(config)], threadEnv(threads), CACHE);
 }
 

@@ -107,6 +107,35 @@ describe('analyze() sources, filters and bookkeeping', () => {
     expect(r.layers[0].alpha).toBeCloseTo(direct.layers[0].alpha, 5);
   });
 
+  it('layers outside the size limits are skipped from their planned shape, without reading their data', async () => {
+    const model: LayersModelLike = {
+      layers: [
+        {
+          name: 'tiny',
+          getClassName: () => 'Dense',
+          getWeights: () => [{ name: 'kernel', shape: [5, 3], dataSync: () => { throw new Error('data of a skipped layer was read'); } }],
+        },
+        { name: 'ok', getClassName: () => 'Dense', getWeights: () => [{ name: 'kernel', shape: [40, 30], dataSync: () => randn(1200, 4, Float32Array) }] },
+      ],
+    };
+    const r = await analyze(model);
+    expect(r.layers.map((l) => l.name)).toEqual(['ok/kernel']);
+    expect(r.skipped).toEqual([{ name: 'tiny/kernel', reason: expect.stringMatching(/M = 3 < minEvals = 10/) }]);
+    const big = await analyze(model, { maxN: 35 });
+    expect(big.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/minEvals/), expect.stringMatching(/N = 40 > maxN = 35/)]);
+  });
+
+  it("method 'gram' with precision 'float64' gives the same alpha as gesdd", async () => {
+    const ms = ['spiked', 'student'].map((n) => ({ name: n, W: { data: Float32Array.from(loadInput(n).data), shape: loadInput(n).shape } }));
+    const a = await analyze(ms, { precision: 'float64' });
+    const b = await analyze(ms, { precision: 'float64', method: 'gram' });
+    b.layers.forEach((l, i) => {
+      expect(l.route).toBe('gram');
+      expect(rel(l.alpha, a.layers[i].alpha)).toBeLessThan(1e-9);
+      expect(l.numPlSpikes).toBe(a.layers[i].numPlSpikes);
+    });
+  });
+
   it('a safetensors file and the same bytes in memory give the same report', async () => {
     const file = join(fixturesDir, 'models', 'model_f32.safetensors');
     const a = await analyze(file);

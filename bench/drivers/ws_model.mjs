@@ -1,6 +1,6 @@
 // The weightscope side of `npm run bench:model`: one whole-model `analyze(file)` with the default options
-// (power-law fit, norms, MP fit, rank metrics), in its own process. Config: { model, threads, maxN }
-// (maxN null = WeightWatcher's default 50000, 'Infinity' = no limit). The timer starts after the import
+// (power-law fit, norms, MP fit, rank metrics), in its own process. Config: { model, threads, maxN, options }
+// (maxN null = WeightWatcher's default 50000, 'Infinity' = no limit; options: more analyze() options). The timer starts after the import
 // (module and addon load are reported apart as import_s); VmHWM (peak RSS) is read at the end.
 import { readFileSync } from 'node:fs';
 import { driverMain } from '../lib/driver_io.mjs';
@@ -17,6 +17,7 @@ function vmHwmKb() {
 driverMain(async (cfg) => {
   ws.setThreads(cfg.threads);
   const opts = cfg.maxN === null || cfg.maxN === undefined ? {} : { maxN: cfg.maxN === 'Infinity' ? Infinity : cfg.maxN };
+  Object.assign(opts, cfg.options ?? {});
   // Per-layer time (read + decode + every metric) = time between progress calls (layers run one at a time).
   const layerS = new Map();
   const t0 = performance.now();

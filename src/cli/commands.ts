@@ -18,6 +18,8 @@ export interface AnalyzeCliOptions {
   farms?: 'llm' | 'image' | 'default';
   metrics?: string;
   layers?: string;
+  method?: 'gesdd' | 'gram';
+  precision?: 'float32' | 'float64';
   backend?: 'auto' | 'cpu' | 'cuda';
   threads?: number;
   concurrency?: number;
@@ -68,6 +70,8 @@ export async function runAnalyze(path: string, o: AnalyzeCliOptions): Promise<vo
     metrics: metricList(o.metrics, o.farms),
     farms: o.farms,
     layers: o.layers,
+    method: o.method,
+    precision: o.precision,
     concurrency: o.concurrency,
     keepEsd: !!(o.html || o.plots),
     onProgress: (p) => progress.update(p.done, p.total, p.name),

@@ -37,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--farms <preset>', 'also fit FARMS alpha').choices(['llm', 'image', 'default']))
     .option('--metrics <list>', 'comma-separated: mp, rank, traps, farms', 'mp,rank')
     .option('--layers <regex>', 'only layers whose name matches')
+    .addOption(new Option('--method <method>', "eigenvalues by 'gesdd' (accurate) or 'gram' (faster; fine for alpha)").choices(['gesdd', 'gram']).default('gesdd'))
+    .addOption(new Option('--precision <precision>', 'compute in float32 or float64 (default: as stored)').choices(['float32', 'float64']))
     .addOption(new Option('--backend <backend>', 'compute backend').choices(['auto', 'cpu', 'cuda']).default('auto'))
     .option('--threads <n>', 'BLAS threads for large layers', int)
     .option('--concurrency <n>', 'layers analysed at once', int)

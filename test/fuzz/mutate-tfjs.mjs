@@ -18,14 +18,15 @@ function editWeight(r, groups) {
     case 0: w.shape = badShape(r, w.shape); return 'shape';
     case 1: w.dtype = r.pick(DTYPES); return 'dtype';
     case 2: {
-      const q = (w.quantization ??= { dtype: 'uint8', scale: 1, min: 0 });
+      if (w.quantization === null || typeof w.quantization !== 'object') w.quantization = { dtype: 'uint8', scale: 1, min: 0 };
+      const q = w.quantization;
       if (r.chance(0.4)) q.dtype = r.pick(QDTYPES);
       if (r.chance(0.5)) q.scale = r.chance(0.5) ? badNumber(r) : r.pick([1e309, -1e309, 1e38, 0]);
       if (r.chance(0.5)) q.min = badNumber(r);
       if (r.chance(0.1)) w.quantization = r.pick([null, 1, 'x', []]);
       return 'quantization';
     }
-    case 3: w.name = r.pick([1, null, '', 'x'.repeat(10000), g.weights[r.int(g.weights.length)].name]); return 'name';
+    case 3: w.name = r.pick([1, null, '', 'x'.repeat(10000), g.weights[r.int(g.weights.length)]?.name]); return 'name';
     case 4: g.weights.splice(i, 1); return 'weight-removed';
     case 5: g.weights.splice(i, 0, JSON.parse(JSON.stringify(w))); return 'weight-duplicated';
     case 6: { // two weights swap places: byte offsets of everything between shift
@@ -59,7 +60,7 @@ function editGroup(r, groups, shards) {
 /** A model.json whose topology names the weights' layers with random classes (exercises the classifier). */
 function withTopology(r, groups) {
   const layers = new Set();
-  for (const g of groups) for (const w of g?.weights ?? []) if (typeof w?.name === 'string') layers.add(w.name.split('/')[0]);
+  for (const g of groups) for (const w of Array.isArray(g?.weights) ? g.weights : []) if (typeof w?.name === 'string') layers.add(w.name.split('/')[0]);
   const config = { layers: [...layers].map((name) => ({ class_name: r.pick(CLASSES), config: { name } })) };
   let deep = { model_config: { config } };
   if (r.chance(0.1)) for (let i = 0; i < 1000; i++) deep = { config: { name: 'x' }, class_name: 'LSTM', layers: [deep] };

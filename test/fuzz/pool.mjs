@@ -55,6 +55,7 @@ class Child {
 
   onExit(code, signal) {
     this.dead = true;
+    if (this.closing) return;
     setTimeout(() => this.finish({ finding: 'crash', message: `child exited (code ${code}, signal ${signal}): ${this.stderr.slice(-2000)}` }), 50);
   }
 
@@ -94,6 +95,10 @@ export class Pool {
   }
 
   close() {
-    for (const c of this.children) c?.proc.connected && c.proc.disconnect();
+    for (const c of this.children) {
+      if (!c) continue;
+      c.closing = true;
+      if (c.proc.connected) c.proc.disconnect();
+    }
   }
 }

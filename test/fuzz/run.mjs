@@ -90,6 +90,7 @@ async function main() {
   const t0 = performance.now();
   const stats = {};
   const findings = [];
+  const harnessErrors = [];
   try {
     await selfTest(pool);
     const queue = [];
@@ -109,7 +110,15 @@ async function main() {
       async () => {
         if (q >= queue.length) return null;
         const [format, index] = queue[q++];
-        const input = generate(seeds, format, o.seed, index);
+        let input;
+        try {
+          input = generate(seeds, format, o.seed, index);
+        } catch (e) {
+          // a bug of the harness, not of weightscope: reported, and the run fails with exit code 2
+          harnessErrors.push(`${format}:${index}: ${e.stack}`);
+          console.log(`HARNESS ERROR generating ${format}:${index}: ${e.message}`);
+          input = { entry: 'none', files: {}, seed: 'none', ops: ['harness-error'] };
+        }
         const dir = path.join(tmp, `${format}-${index}`);
         writeInput(dir, input);
         const id = `${format}:${index}`;
@@ -157,7 +166,8 @@ async function main() {
   }
   console.log(`${findings.length} findings in ${seconds.toFixed(0)} s (seed ${o.seed}, ${o.jobs} children)`);
   if (o.report) fs.writeFileSync(o.report, JSON.stringify({ options: o, seconds, stats, findings }, null, 2) + '\n');
-  process.exitCode = findings.length ? 1 : 0;
+  if (harnessErrors.length) console.log(`${harnessErrors.length} inputs could not be generated (harness bug):\n${harnessErrors.slice(0, 3).join('\n')}`);
+  process.exitCode = harnessErrors.length ? 2 : findings.length ? 1 : 0;
 }
 
 main().catch((e) => {

@@ -26,11 +26,14 @@ function f32Packed(n, r) {
 function editTensor(r, t) {
   const kids = t.children;
   const without = (field) => kids.filter((c) => c.field !== field);
-  switch (r.int(7)) {
-    case 0: { // dims: huge, negative, many, or the right count in another arrangement
+  switch (r.int(8)) {
+    case 0: case 7: { // dims: huge, negative, many, or the right count in another arrangement
       const dims = r.pick(HUGE_DIMS);
       t.children = [...dimsFields(r, dims), ...without(1)];
-      return `dims=[${dims.length > 8 ? `${dims.length} dims` : dims}]`;
+      // a tiny file claiming a huge tensor: keep only a few typed values (nothing may be sized from dims)
+      const few = r.chance(0.5);
+      if (few) t.children = [...t.children.filter((c) => c.field !== 9 && c.field !== 4), lenField(4, f32Packed(r.int(4), r))];
+      return `dims=[${dims.length > 8 ? `${dims.length} dims` : dims}]${few ? '+few-values' : ''}`;
     }
     case 1: t.children = [...without(2), intField(2, r.pick([0, 1, 2, 7, 8, 10, 11, 14, 16, 17, 23, 25, 99, -1]))]; return 'data_type';
     case 2: { // raw_data: cut, removed, or replaced by typed float_data with fewer/more values than dims say
@@ -87,7 +90,7 @@ function treeEdit(r, tree) {
   const all = walk(tree);
   const of = (type) => all.filter((x) => x.f.children && x.f.type === type);
   const names = of('tensor').flatMap((x) => x.f.children.filter((c) => c.field === 8).map((c) => new TextDecoder().decode(c.bytes)));
-  switch (r.int(8)) {
+  switch (r.int(10)) {
     case 0: { // a varint anywhere set to a boundary value
       const vs = all.filter((x) => x.f.wire === 0);
       if (!vs.length) return 'none';
@@ -95,7 +98,14 @@ function treeEdit(r, tree) {
       x.f.value = r.pick(BIG_VARINTS);
       return `varint(${x.type}.${x.f.field})=${x.f.value}`;
     }
-    case 1: case 2: { const ts = of('tensor'); return ts.length ? editTensor(r, r.pick(ts).f) : 'none'; }
+    case 1: case 2: case 8: case 9: {
+      // half the time a tensor some node consumes (its op decides how it is split, transposed, skipped)
+      const ts = of('tensor');
+      const used = new Set(of('node').flatMap((x) => x.f.children.filter((c) => c.field === 1).map((c) => new TextDecoder().decode(c.bytes))));
+      const consumed = ts.filter((x) => x.f.children.some((c) => c.field === 8 && used.has(new TextDecoder().decode(c.bytes))));
+      const pool = consumed.length && r.chance(0.5) ? consumed : ts;
+      return pool.length ? editTensor(r, r.pick(pool).f) : 'none';
+    }
     case 3: { // a length that lies
       const ls = all.filter((x) => x.f.wire === 2);
       if (!ls.length) return 'none';

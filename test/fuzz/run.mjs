@@ -7,6 +7,7 @@
 //   node test/fuzz/run.mjs [--per-format 10000] [--seed 1] [--jobs 2] [--timeout-ms 10000]
 //                          [--formats safetensors,tfjs,onnx] [--analyze-every 8] [--only onnx:123]
 //                          [--no-save] [--report out.json]
+//   node test/fuzz/run.mjs --replay test/fixtures/fuzz-regressions   (every saved input again, analyze() too)
 // Needs dist/ (npx tsc -p src/tsconfig.json). Exit code 1 when anything was found; findings are saved to
 // test/fixtures/fuzz-regressions/<format>/<seed>-<index>/ (the model's files plus finding.json).
 import * as fs from 'node:fs';
@@ -20,7 +21,7 @@ import { loadSeeds } from './seeds.mjs';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 function args(argv) {
-  const o = { perFormat: 10000, seed: 1, jobs: 2, timeoutMs: 10000, formats: ['safetensors', 'tfjs', 'onnx'], analyzeEvery: 8, save: true, only: null, report: null };
+  const o = { perFormat: 10000, seed: 1, jobs: 2, timeoutMs: 10000, formats: ['safetensors', 'tfjs', 'onnx'], analyzeEvery: 8, save: true, only: null, report: null, replay: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i];
@@ -33,6 +34,7 @@ function args(argv) {
     else if (a === '--only') o.only = v();
     else if (a === '--no-save') o.save = false;
     else if (a === '--report') o.report = v();
+    else if (a === '--replay') o.replay = v();
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -78,10 +80,51 @@ function save(o, format, index, input, finding) {
   return path.relative(ROOT, dir);
 }
 
+/** Every saved input under `root` (folders holding finding.json), run once more with analyze(). */
+async function replay(pool, root, timeoutMs) {
+  const dirs = [];
+  const walk = (d) => {
+    if (fs.existsSync(path.join(d, 'finding.json'))) dirs.push(d);
+    else for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
+  };
+  walk(path.resolve(root));
+  const bad = [];
+  const outcomes = {};
+  let i = 0;
+  await pool.drain(
+    async () => {
+      if (i >= dirs.length) return null;
+      const dir = dirs[i++];
+      const { entry } = JSON.parse(fs.readFileSync(path.join(dir, 'finding.json'), 'utf8'));
+      return { id: path.relative(ROOT, dir), dir, entry, analyze: true };
+    },
+    (job, reply) => {
+      const bytes = fs.readdirSync(job.dir).reduce((s, f) => s + fs.statSync(path.join(job.dir, f)).size, 0);
+      const c = classify(reply, bytes);
+      const k = c.kind === 'error' ? c.code : c.kind;
+      outcomes[k] = (outcomes[k] ?? 0) + 1;
+      if (c.kind !== 'ok' && c.kind !== 'error') bad.push(`${job.id}: ${c.kind}: ${String(c.message).split('\n')[0]}`);
+      console.log(`${job.id}: ${k}${c.message ? ` (${String(c.message).split('\n')[0].slice(0, 160)})` : ''}`);
+    },
+    timeoutMs,
+  );
+  console.log(`replay: ${dirs.length} saved inputs, ${bad.length} findings ${JSON.stringify(outcomes)}`);
+  return bad.length;
+}
+
 async function main() {
   const o = args(process.argv.slice(2));
   const dist = pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href;
   if (!fs.existsSync(new URL(dist))) throw new Error('dist/index.js missing: run npx tsc -p src/tsconfig.json first');
+  if (o.replay) {
+    const pool = new Pool({ size: o.jobs, dist, vmLimitKb: 3 * 1024 * 1024, heapMb: 512 });
+    try {
+      process.exitCode = (await replay(pool, o.replay, o.timeoutMs)) ? 1 : 0;
+    } finally {
+      pool.close();
+    }
+    return;
+  }
   const seeds = loadSeeds();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-fuzz-'));
   // 3 GiB of address space: Node + OpenBLAS need ~1.5 GiB reserved; a 1 TB (or 2 GB) header-driven

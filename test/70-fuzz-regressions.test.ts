@@ -35,3 +35,34 @@ describe('fuzz regressions (ONNX)', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('tfjs string weights', () => {
+  it('a 16 MiB shard of empty strings is sized in well under a second (it was a file read per 4 bytes)', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'ws-str-'));
+    try {
+      fs.writeFileSync(join(dir, 'w.bin'), new Uint8Array(16 * 2 ** 20));
+      const manifest = [{ paths: ['w.bin'], weights: [{ name: 'vocab', shape: [1e9], dtype: 'string' }] }];
+      fs.writeFileSync(join(dir, 'm-weights_manifest.json'), JSON.stringify(manifest));
+      const t0 = performance.now();
+      // 4 Mi empty strings fill the shard exactly (the count stops at the end of the group); strings are skipped
+      const l = await listTensors(join(dir, 'm-weights_manifest.json'));
+      expect(performance.now() - t0).toBeLessThan(1500);
+      expect(l.skipped).toEqual([{ name: 'vocab', reason: expect.stringMatching(/dtype string/) }]);
+      // one byte more and the last length prefix is cut: the byte count no longer matches the shard
+      fs.writeFileSync(join(dir, 'w.bin'), new Uint8Array(16 * 2 ** 20 + 1));
+      await expect(listTensors(join(dir, 'm-weights_manifest.json'))).rejects.toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/describes 16777216 bytes but its shard files hold 16777217/) });
+      // a well-formed string tensor still sizes right: 3 strings 'ab', '', 'xyz' then a float32 [2, 2]
+      const parts = [2, 0, 0, 0, 97, 98, 0, 0, 0, 0, 3, 0, 0, 0, 120, 121, 122];
+      const f = new Float32Array([1, 2, 3, 4]);
+      fs.writeFileSync(join(dir, 'v.bin'), Buffer.concat([Buffer.from(parts), Buffer.from(f.buffer)]));
+      fs.writeFileSync(join(dir, 'v-weights_manifest.json'), JSON.stringify([{ paths: ['v.bin'], weights: [{ name: 's', shape: [3], dtype: 'string' }, { name: 'k', shape: [2, 2], dtype: 'float32' }] }]));
+      const m = await openModel(join(dir, 'v-weights_manifest.json'));
+      expect(m.tensors.map((t) => [t.name, t.source.offset])).toEqual([['k', 17]]);
+      expect(Array.from((await m.read('k')).data)).toEqual([1, 3, 2, 4]); // dense (in, out) -> (out, in)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

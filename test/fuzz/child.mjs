@@ -49,6 +49,17 @@ async function run(job) {
     out.tensors++;
   }
   if (model.tensors.length > 0) await model.read(model.tensors[0].name); // the by-name path too
+  if (/\.(safetensors|onnx)$/.test(job.entry)) {
+    // the same bytes from memory (Uint8Array source): same outcome expected, minus external data
+    phase = 'memory';
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    try {
+      for await (const t of await openModel(bytes)) if (t.data.length !== product(t.shape)) throw new Error(`invariant: in-memory ${t.name}`);
+    } catch (e) {
+      if (!(e instanceof WeightscopeError)) throw e;
+    }
+    sample();
+  }
   if (job.analyze && out.tensors > 0) {
     phase = 'analyze';
     const r = await analyze(file, { metrics: ['mp', 'rank'] });

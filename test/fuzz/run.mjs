@@ -187,7 +187,10 @@ async function main() {
           findings.push({ id: job.id, ...c, ops: input.ops, from: input.seed, saved: where });
           console.log(`FINDING ${c.kind} ${job.id} from ${input.seed} [${input.ops.join(', ')}] -> ${where}\n  ${String(c.message).split('\n').slice(0, 4).join('\n  ')}`);
         }
-        if (reply.ms) s.maxMs = Math.max(s.maxMs, reply.ms);
+        if (reply.ms > s.maxMs) {
+          s.maxMs = reply.ms;
+          s.slowest = `${job.id} [${input.ops.join(', ')}]`;
+        }
         if (reply.peak) s.peakMiB = Math.max(s.peakMiB, reply.peak / MiB);
         fs.rmSync(dir, { recursive: true, force: true });
         if (performance.now() - lastLog > 15000) {
@@ -205,7 +208,7 @@ async function main() {
   const seconds = (performance.now() - t0) / 1000;
   for (const [f, s] of Object.entries(stats)) {
     console.log(`${f}: ${s.inputs} inputs, ${s.ok} opened and fully read (${s.tensors} tensors, ${s.analyzed} also analyze()d), ` +
-      `WeightscopeError ${JSON.stringify(s.codes)}, findings ${s.findings}, slowest ${s.maxMs.toFixed(0)} ms, peak array buffers ${s.peakMiB.toFixed(1)} MiB`);
+      `WeightscopeError ${JSON.stringify(s.codes)}, findings ${s.findings}, slowest ${s.maxMs.toFixed(0)} ms (${s.slowest}), peak array buffers ${s.peakMiB.toFixed(1)} MiB`);
   }
   console.log(`${findings.length} findings in ${seconds.toFixed(0)} s (seed ${o.seed}, ${o.jobs} children)`);
   if (o.report) fs.writeFileSync(o.report, JSON.stringify({ options: o, seconds, stats, findings }, null, 2) + '\n');

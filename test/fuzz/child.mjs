@@ -35,7 +35,11 @@ const PROBES = {
 const product = (s) => s.reduce((a, b) => a * b, 1);
 
 async function run(job) {
-  if (job.probe) return PROBES[job.probe]();
+  if (job.probe) {
+    const base = process.memoryUsage().arrayBuffers;
+    const r = PROBES[job.probe]();
+    return { ...r, peak: process.memoryUsage().arrayBuffers - base };
+  }
   const file = path.join(job.dir, job.entry);
   const out = { tensors: 0, analyzed: undefined, peak: 0 };
   phase = 'open';

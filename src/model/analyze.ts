@@ -269,7 +269,8 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
     const r: LayerResult = Object.assign(report, { kind: job.kind });
     const evals = report.esd;
     if (evals && esd) esd.set(job.name, evals);
-    if (evals && metrics.has('rank')) {
+    // A zero layer has no rank metrics (each divides by Σσ² or σ_max): they stay unset, and its fit says 'failed'.
+    if (evals && metrics.has('rank') && evals.some((v) => v > 0)) {
       const s = Float64Array.from(evals, (v) => Math.sqrt(Math.max(v, 0)));
       // conv2d: the pooled singular values of the kh·kw slices (scale-free metrics, so WW's ×0.5 is harmless)
       const rk = rankFromSvdvals(s, { shape: [Math.max(report.N, s.length), s.length], dtype: report.dtype === 'float32' ? 'float32' : 'float64' });

@@ -124,6 +124,9 @@ function shapeParts(f: Found, dims: number[], use: Use | undefined): Part[] {
   if (op && op in GATES && (use!.input === 1 || use!.input === 2) && dims.length === 3) {
     const gates = GATES[op];
     const [dirs, rows, cols] = dims;
+    // num_directions is 1 or 2; any other count would make us plan one part per direction (a 1e9 from a
+    // 50-byte file)
+    if (dirs !== 1 && dirs !== 2) return whole({ shape: dims, kind: 'recurrent', skip: `${op} weight has ${dirs} directions (ONNX allows 1 or 2)` });
     if (rows % gates.length !== 0) return whole({ shape: dims, kind: 'recurrent', skip: `${op} weight rows ${rows} not divisible by ${gates.length} gates` });
     const hidden = rows / gates.length;
     const base = use!.node.name || f.name;
@@ -151,6 +154,9 @@ function shapeParts(f: Found, dims: number[], use: Use | undefined): Part[] {
 function typedValues(t: OnnxTensor, dtype: FloatDtype, src: ByteSource, count: number, where: string): Float32Array | Float64Array {
   const win = new Window(src);
   const segs = dtype === 'float32' ? t.floatData : dtype === 'float64' ? t.doubleData : t.int32Data;
+  // Count what is stored before allocating: `count` comes from dims, which a small file can set to 1e9.
+  const stored = storedCount(segs, dtype, win, src.name, where);
+  if (stored !== count) throw formatError(src.name, `${where}: ${stored} stored values but the shape needs ${count}`);
   const out = dtype === 'float64' ? new Float64Array(count) : new Float32Array(count);
   let k = 0;
   const put = (v: number): void => {
@@ -174,6 +180,20 @@ function typedValues(t: OnnxTensor, dtype: FloatDtype, src: ByteSource, count: n
   }
   if (k !== count) throw formatError(src.name, `${where}: ${k} stored values but the shape needs ${count}`);
   return out;
+}
+
+/** Number of values in typed-field segments: packed fixed-size runs by length, packed varints by end bytes. */
+function storedCount(segs: OnnxTensor['floatData'], dtype: FloatDtype, win: Window, file: string, where: string): number {
+  let n = 0;
+  for (const s of segs) {
+    if ('value' in s) n++;
+    else if (dtype === 'float32' || dtype === 'float64') {
+      const len = s.span.end - s.span.start;
+      if (len % SIZES[dtype] !== 0) throw formatError(file, `${where}: packed data length ${len} is not a multiple of ${SIZES[dtype]}`);
+      n += len / SIZES[dtype];
+    } else for (const b of win.bytes(s.span, where)) if (b < 0x80) n++; // a varint ends at a byte < 0x80
+  }
+  return n;
 }
 
 function bf16(bits: number): number {

@@ -53,6 +53,28 @@ function readPartsSync(parts: Part[], offset: number, length: number, what: stri
   return out;
 }
 
+/**
+ * Stored size of `count` tfjs strings from `offset` (each: u32 LE byte length, then the bytes). The length
+ * prefixes are read through a 64 KiB window: one file read per prefix made a shard of empty strings cost a
+ * syscall per 4 bytes (a 4 MiB shard took ~10 s). Stops at the end of the group; the caller checks the total.
+ */
+function stringBytes(parts: Part[], offset: number, count: number, groupBytes: number, what: string): number {
+  let bytes = 0;
+  let win: Uint8Array = new Uint8Array(0);
+  let winStart = 0;
+  for (let i = 0; i < count; i++) {
+    const at = offset + bytes;
+    if (at + 4 > groupBytes) break;
+    if (at < winStart || at + 4 > winStart + win.length) {
+      winStart = at;
+      win = readPartsSync(parts, at, Math.min(1 << 16, groupBytes - at), what);
+    }
+    const l = win.subarray(at - winStart, at - winStart + 4);
+    bytes += 4 + (l[0] | (l[1] << 8) | (l[2] << 16)) + l[3] * 2 ** 24;
+  }
+  return bytes;
+}
+
 const PLAIN_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, float16: 2 };
 
 /** Keras layer class by layer name, from modelTopology when the model.json has one. */
@@ -158,15 +180,8 @@ export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPla
         quant = { dtype: qd, scale, min };
       }
       let bytes: number;
-      if (dtype === 'string') {
-        // Each element: u32 LE byte length, then the bytes.
-        bytes = 0;
-        for (let i = 0; i < count; i++) {
-          if (offset + bytes + 4 > groupBytes) break; // caught by the total check below
-          const l = readPartsSync(parts, offset + bytes, 4, where);
-          bytes += 4 + (l[0] | (l[1] << 8) | (l[2] << 16)) + l[3] * 2 ** 24;
-        }
-      } else bytes = count * (quant ? (quant.dtype === 'uint8' ? 1 : 2) : PLAIN_BYTES[dtype]);
+      if (dtype === 'string') bytes = stringBytes(parts, offset, count, groupBytes, where);
+      else bytes = count * (quant ? (quant.dtype === 'uint8' ? 1 : 2) : PLAIN_BYTES[dtype]);
       const start = offset;
       offset += bytes;
       if (offset > groupBytes) {

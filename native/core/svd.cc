@@ -85,19 +85,34 @@ lapack_int run_gesvd(char job, const View& v, T* a, T* s, T* u, lapack_int ldu, 
   return info;
 }
 
-// gesdd, and on non-convergence gesvd on a fresh copy of the input. Sets *routine.
+// Copies row-major rows x cols `a` into `out` as its column-major form (out[i + j*rows] = a[i*cols + j]),
+// in cache-sized tiles.
 template <typename T>
-void gesdd_with_fallback(char jobz, const View& v, const T* a, Buffer<T>& work, T* s, T* u, lapack_int ldu, T* vt,
+void transpose_into(T* out, const T* a, std::size_t rows, std::size_t cols) {
+  constexpr std::size_t B = 64;
+  for (std::size_t i0 = 0; i0 < rows; i0 += B)
+    for (std::size_t j0 = 0; j0 < cols; j0 += B) {
+      const std::size_t i1 = std::min(rows, i0 + B), j1 = std::min(cols, j0 + B);
+      for (std::size_t i = i0; i < i1; ++i)
+        for (std::size_t j = j0; j < j1; ++j) out[i + j * rows] = a[i * cols + j];
+    }
+}
+
+// gesdd, and on non-convergence gesvd on a fresh copy of the input. Sets *routine.
+// `fill(work)` writes the column-major matrix LAPACK works on (it is destroyed by each attempt).
+template <typename T, typename Fill>
+void gesdd_with_fallback(char jobz, const View& v, Fill fill, Buffer<T>& work, T* s, T* u, lapack_int ldu, T* vt,
                          lapack_int ldvt, std::string& routine) {
   const std::size_t count = static_cast<std::size_t>(v.m) * static_cast<std::size_t>(v.n);
-  copy_into(work, a, count);
+  if (work.size() != count) work.allocate(count);
+  fill(work.data());
   routine = name<T>("gesdd");
   lapack_int info = run_gesdd(jobz, v, work.data(), s, u, ldu, vt, ldvt);
   if (info == 0) return;
   if (info < 0) throw_info(routine, info, "");
   ++g_fallbacks;
   const std::string first = routine + " INFO=" + std::to_string(info);
-  copy_into(work, a, count);
+  fill(work.data());
   routine = name<T>("gesvd");
   info = run_gesvd(jobz == 'N' ? 'N' : jobz, v, work.data(), s, u, ldu, vt, ldvt);
   if (info != 0) throw_info(routine, info, (" after the " + first + " fallback").c_str());
@@ -113,12 +128,24 @@ long long gesdd_fallbacks() { return g_fallbacks.load(); }
 
 template <typename T>
 Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, std::string* routine) {
-  View v = view_of(rows, cols);
+  // A row-major tall matrix is a column-major wide one, for which ?gesdd takes its LQ-first path; with
+  // OpenBLAS 0.3.21 that is 1.5-2x slower than the QR-first path on the transpose (measured at 4096x1024:
+  // 634 vs 424 ms f64, 478 vs 244 ms f32). Singular values do not change under transposition, so a tall
+  // input is handed to LAPACK transposed (written into the work copy LAPACK needs anyway).
+  const bool transpose = rows > cols;
+  View v = transpose ? view_of(cols, rows) : view_of(rows, cols);
   require_finite_input(a, rows, cols);
   Buffer<T> s(static_cast<std::size_t>(v.mn)), work;
   T dummy = 0;
   std::string used;
-  gesdd_with_fallback(/*jobz=*/'N', v, a, work, s.data(), &dummy, 1, &dummy, 1, used);
+  const std::size_t count = rows * cols;
+  auto fill = [&](T* w) {
+    if (transpose)
+      transpose_into(w, a, rows, cols);
+    else
+      std::memcpy(w, a, count * sizeof(T));
+  };
+  gesdd_with_fallback(/*jobz=*/'N', v, fill, work, s.data(), &dummy, 1, &dummy, 1, used);
   require_finite_output(s.data(), s.size(), used.c_str(), "the matrix is too badly scaled for this precision");
   if (routine) *routine = used;
   return s;
@@ -138,7 +165,8 @@ SvdResult<T> svd(const T* a, std::size_t rows, std::size_t cols, bool full) {
   r.Vt.allocate(cols * ucols);
   r.U.allocate(vtrows * rows);
   Buffer<T> work;
-  gesdd_with_fallback(full ? 'A' : 'S', v, a, work, r.S.data(), r.Vt.data(), v.m, r.U.data(),
+  auto fill = [&](T* w) { std::memcpy(w, a, rows * cols * sizeof(T)); };
+  gesdd_with_fallback(full ? 'A' : 'S', v, fill, work, r.S.data(), r.Vt.data(), v.m, r.U.data(),
                       static_cast<lapack_int>(vtrows), r.routine);
   r.u_rows = rows;
   r.u_cols = vtrows;

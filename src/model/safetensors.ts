@@ -148,17 +148,21 @@ function noTensors(file: string): never {
   throw formatError(file, 'no tensors in the model (empty model)');
 }
 
+/** Reads and validates the header through a fresh handle from `open`, closing it whatever happens. */
+function headerOf(open: Opener): SafetensorsHeader {
+  const src = open();
+  try {
+    return readSafetensorsHeader(src);
+  } finally {
+    src.close();
+  }
+}
+
 /** Plans one safetensors file, or in-memory safetensors bytes. */
 export function planSafetensors(source: string | Uint8Array, opts: ReadOptions = {}): ModelPlan {
   const file = typeof source === 'string' ? source : '<memory>';
   const open = typeof source === 'string' ? fileOpener(source) : memoryOpener(source);
-  const src = open();
-  let header: SafetensorsHeader;
-  try {
-    header = readSafetensorsHeader(src);
-  } finally {
-    src.close();
-  }
+  const header = headerOf(open);
   if (header.entries.length === 0) noTensors(file);
   const planned: PlannedTensor[] = [];
   const skipped: SkippedTensor[] = [];
@@ -190,13 +194,7 @@ export function planSafetensorsIndex(indexFile: string, opts: ReadOptions = {}):
   const skipped: SkippedTensor[] = [];
   for (const [shard, names] of shards) {
     const open = fileOpener(shard);
-    const src = open();
-    let header: SafetensorsHeader;
-    try {
-      header = readSafetensorsHeader(src);
-    } finally {
-      src.close();
-    }
+    const header = headerOf(open);
     const present = new Set(header.entries.map((e) => e.name));
     for (const n of names) {
       if (!present.has(n)) throw formatError(shard, `tensor '${n}' listed in ${path.basename(indexFile)} is missing from this shard`);

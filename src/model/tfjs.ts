@@ -22,12 +22,18 @@ interface Part {
   size: number;
 }
 
-/** Reads [offset, offset+length) of a group's concatenated shards into `out`. */
-async function readParts(parts: Part[], offset: number, length: number, out: Uint8Array, what: string): Promise<void> {
+/** The shards that [offset, offset+length) of a group's concatenated bytes overlaps, with the overlap [a, b). */
+function* overlapping(parts: Part[], offset: number, length: number): Generator<{ p: Part; a: number; b: number }> {
   for (const p of parts) {
     const a = Math.max(offset, p.start);
     const b = Math.min(offset + length, p.start + p.size);
-    if (a >= b) continue;
+    if (a < b) yield { p, a, b };
+  }
+}
+
+/** Reads [offset, offset+length) of a group's concatenated shards into `out`. */
+async function readParts(parts: Part[], offset: number, length: number, out: Uint8Array, what: string): Promise<void> {
+  for (const { p, a, b } of overlapping(parts, offset, length)) {
     const src = FileSource.open(p.file);
     try {
       await src.read(a - p.start, b - a, what, out.subarray(a - offset, b - offset));
@@ -39,10 +45,7 @@ async function readParts(parts: Part[], offset: number, length: number, out: Uin
 
 function readPartsSync(parts: Part[], offset: number, length: number, what: string): Uint8Array {
   const out = new Uint8Array(length);
-  for (const p of parts) {
-    const a = Math.max(offset, p.start);
-    const b = Math.min(offset + length, p.start + p.size);
-    if (a >= b) continue;
+  for (const { p, a, b } of overlapping(parts, offset, length)) {
     const src = FileSource.open(p.file);
     try {
       out.set(src.readSync(a - p.start, b - a, what), a - offset);

@@ -10,7 +10,7 @@ import { MODEL_HELP, parseModelArgs } from './lib/model_args.mjs';
 import { hasGnuTime, runMeasured } from './lib/model_child.mjs';
 import { compareLayers, evaluateModelGoals, largestLayerMiB, peakMiB } from './lib/model_compare.mjs';
 import { buildModelTables, writeModelReadme } from './lib/model_report.mjs';
-import { busyNote } from './lib/readme.mjs';
+import { logBusy, runMain } from './lib/readme.mjs';
 import { median } from './lib/stats.mjs';
 import { renderText } from './lib/table.mjs';
 
@@ -150,11 +150,7 @@ function finish(results) {
   const tables = buildModelTables(results);
   writeModelReadme(path.join(BENCH_DIR, 'README.md'), results, tables);
   process.stdout.write(`\n${tables.map(renderText).join('\n')}\n`);
-  const { peak, busy } = busyNote(results.meta);
-  if (busy) log(`note: the machine was busy (1-min load up to ${peak.toFixed(2)} with ${results.meta.threads} bench threads): times are noisy`);
+  logBusy(results.meta, log);
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e.stack ?? e}\n`);
-  process.exit(1);
-});
+runMain(main);

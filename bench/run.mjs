@@ -9,7 +9,7 @@ import { PURE_JS, sizeKey } from './lib/competitors.mjs';
 import { harnessChecks } from './lib/checks.mjs';
 import { evaluateGoals } from './lib/goals.mjs';
 import { buildTables } from './lib/report.mjs';
-import { busyNote, writeReadme } from './lib/readme.mjs';
+import { logBusy, runMain, writeReadme } from './lib/readme.mjs';
 import { warmupKind } from './lib/stats.mjs';
 import { fmtMs, renderText } from './lib/table.mjs';
 
@@ -175,11 +175,7 @@ function finish(results) {
   const tables = buildTables(results);
   writeReadme(path.join(BENCH_DIR, 'README.md'), results, tables);
   process.stdout.write(`\n${tables.map(renderText).join('\n')}\n`);
-  const { peak, busy } = busyNote(results.meta);
-  if (busy) log(`note: the machine was busy (1-min load up to ${peak.toFixed(2)} with ${results.meta.threads} bench threads): times are noisy`);
+  logBusy(results.meta, log);
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e.stack ?? e}\n`);
-  process.exit(1);
-});
+runMain(main);

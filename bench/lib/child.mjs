@@ -10,9 +10,13 @@ export function threadEnv(threads) {
   return { ...process.env, OPENBLAS_NUM_THREADS: t, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t };
 }
 
-/** Runs a command; resolves with the parsed last stdout line, rejects with stderr's tail on failure. */
-export function runJson(cmd, args, env) {
+/**
+ * Runs a command; resolves with { result: its last stdout line parsed as JSON, wall_s: spawn-to-exit seconds },
+ * rejects with stderr's tail when it fails or prints no JSON. `label` names it in errors.
+ */
+export function spawnJson(cmd, args, env, label = path.basename(args[0] ?? cmd)) {
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -20,18 +24,23 @@ export function runJson(cmd, args, env) {
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      const wall_s = (performance.now() - t0) / 1000;
       if (code !== 0) {
-        reject(new Error(`${path.basename(args[0] ?? cmd)} exited with ${signal ?? code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+        reject(new Error(`${label} exited with ${signal ?? code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
         return;
       }
-      const last = out.trim().split('\n').pop();
       try {
-        resolve(JSON.parse(last));
+        resolve({ result: JSON.parse(out.trim().split('\n').pop()), wall_s });
       } catch {
-        reject(new Error(`${path.basename(args[0] ?? cmd)} printed no JSON result: ${out.slice(-200)}`));
+        reject(new Error(`${label} printed no JSON result: ${out.slice(-200)}`));
       }
     });
   });
+}
+
+/** Runs a command; resolves with its last stdout line parsed as JSON. */
+export async function runJson(cmd, args, env) {
+  return (await spawnJson(cmd, args, env)).result;
 }
 
 /** node bench/drivers/<name>.mjs '<config json>' */

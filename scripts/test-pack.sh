@@ -57,4 +57,4 @@ if [ $rc -eq 0 ] || [ "$(printf '%s\n' "$msg" | wc -l)" -ne 1 ] || ! grep -q 'li
   echo "FAIL: expected a one-line failure naming libopenblas-dev" >&2
   exit 1
 fi
-echo "pack test: 4 passed, 0 failed"
+echo "pack: 4 passed, 0 failed"

@@ -10,5 +10,8 @@ export default defineConfig({
     // Native calls are CPU-bound; one worker per file keeps timing-sensitive tests (event-loop lag) honest.
     pool: 'forks',
     fileParallelism: false,
+    // The console report, plus a JSON one that .ci/run sums into its closing "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: process.env.WEIGHTSCOPE_TEST_JSON ?? 'test/output/vitest-results.json' },
   },
 });

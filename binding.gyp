@@ -21,7 +21,13 @@
         "native/binding/matrix_arg.cc",
         "native/binding/ops.cc",
         "native/binding/cuda_probe.cc",
-        "native/cusolver/loader.cc"
+        "native/cusolver/loader.cc",
+        "native/cusolver/status.cc",
+        "native/cusolver/session.cc",
+        "native/cusolver/gpu_svd_solver.cc",
+        "native/cusolver/gpu_svd.cc",
+        "native/cusolver/gpu_eig.cc",
+        "native/cusolver/gpu_batch.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "WEIGHTSCOPE_STATIC_OPENBLAS"],

@@ -7,6 +7,7 @@
 #include "../core/buffer.h"
 #include "../core/lapack_api.h"
 #include "../core/svd.h"
+#include "../cusolver/session.h"
 #include "errors.h"
 #include "job.h"
 #include "ops.h"
@@ -52,6 +53,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   o.Set("liveBytes", Napi::Number::New(env, static_cast<double>(live_bytes().load())));
   o.Set("gesddFallbacks", Napi::Number::New(env, static_cast<double>(gesdd_fallbacks())));
   o.Set("jobsInFlight", jobs_in_flight().load());
+  o.Set("deviceLiveBytes", Napi::Number::New(env, static_cast<double>(cuda::device_live_bytes().load())));
   return o;
 }
 
@@ -70,6 +72,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gramEigvalsh", Napi::Function::New(env, GramEigvalsh));
   exports.Set("svdvalsBatch", Napi::Function::New(env, SvdvalsBatch));
   exports.Set("cudaProbe", Napi::Function::New(env, CudaProbe));
+  exports.Set("cudaMemInfo", Napi::Function::New(env, CudaMemInfo));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));

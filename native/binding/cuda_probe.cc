@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "../cusolver/loader.h"
+#include "ops.h"
 
 namespace ws::binding {
 
@@ -42,6 +43,22 @@ Napi::Value CudaProbe(const Napi::CallbackInfo& info) {
     devs.Set(static_cast<uint32_t>(i), od);
   }
   o.Set("devices", devs);
+  return o;
+}
+
+}  // namespace ws::binding
+
+namespace ws::binding {
+
+Napi::Value CudaMemInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const cuda::Api* a = cuda::api();
+  if (!a) return env.Null();
+  std::size_t free_b = 0, total_b = 0;
+  if (a->cudaMemGetInfo(&free_b, &total_b) != cuda::kCudaSuccess) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("free", Napi::Number::New(env, static_cast<double>(free_b)));
+  o.Set("total", Napi::Number::New(env, static_cast<double>(total_b)));
   return o;
 }
 

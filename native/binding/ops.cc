@@ -7,6 +7,7 @@
 #include "../core/batch.h"
 #include "../core/eig.h"
 #include "../core/svd.h"
+#include "../cusolver/gpu_linalg.h"
 #include "errors.h"
 #include "job.h"
 #include "matrix_arg.h"
@@ -16,16 +17,29 @@ namespace {
 
 bool async_arg(const Napi::CallbackInfo& info, std::size_t i) { return info.Length() > i && info[i].ToBoolean(); }
 
+// Where a job runs, from the device argument: 0 = CPU (OpenBLAS), 1 = GPU with the routine picked by
+// size, 2 = GPU gesvdj, 3 = GPU Xgesvdp. The TypeScript layer resolves 'auto' before calling.
+struct Target {
+  bool gpu = false;
+  cuda::SvdRoutine routine = cuda::SvdRoutine::Auto;
+};
+
+Target target_arg(const Napi::CallbackInfo& info, std::size_t i) {
+  const int d = info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().Int32Value() : 0;
+  if (d < 0 || d > 3) throw_error(info.Env(), "E_OPTION", "device must be 0..3, got " + std::to_string(d));
+  return {d > 0, d > 0 ? static_cast<cuda::SvdRoutine>(d - 1) : cuda::SvdRoutine::Auto};
+}
+
 // Builds the job for the argument's dtype and runs it; snapshots the input first when async.
 template <template <typename> class J, typename... Args>
-Napi::Value dispatch(Napi::Env env, MatrixArg&& m, bool async, Args&&... args) {
+Napi::Value dispatch(Napi::Env env, MatrixArg&& m, bool async, Target t, Args&&... args) {
   if (async) m.snapshot();
-  const BlasScheduler::Mode mode = BlasScheduler::instance().mode_for(m.rows, m.cols);
+  const BlasScheduler::Mode mode = t.gpu ? BlasScheduler::Mode::Gpu : BlasScheduler::instance().mode_for(m.rows, m.cols);
   std::unique_ptr<Job> job;
   if (m.dtype == Dtype::F32)
-    job = std::make_unique<J<float>>(std::move(m), std::forward<Args>(args)...);
+    job = std::make_unique<J<float>>(std::move(m), t, std::forward<Args>(args)...);
   else
-    job = std::make_unique<J<double>>(std::move(m), std::forward<Args>(args)...);
+    job = std::make_unique<J<double>>(std::move(m), t, std::forward<Args>(args)...);
   job->mode = mode;
   return run_job(env, std::move(job), async);
 }
@@ -33,10 +47,14 @@ Napi::Value dispatch(Napi::Env env, MatrixArg&& m, bool async, Args&&... args) {
 template <typename T>
 struct SvdvalsJob : Job {
   MatrixArg m;
+  Target t;
   Buffer<T> s;
   std::string routine;
-  explicit SvdvalsJob(MatrixArg&& a) : m(std::move(a)) {}
-  void execute() override { s = svdvals(m.as<T>(), m.rows, m.cols, &routine); }
+  SvdvalsJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
+  void execute() override {
+    s = t.gpu ? cuda::svdvals(m.as<T>(), m.rows, m.cols, t.routine, &routine)
+              : svdvals(m.as<T>(), m.rows, m.cols, &routine);
+  }
   Napi::Value result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
     o.Set("S", to_typed_array(env, std::move(s)));
@@ -49,12 +67,16 @@ struct SvdvalsJob : Job {
 template <typename T>
 struct SvdJob : Job {
   MatrixArg m;
+  Target t;
   long long k;
   SvdResult<T> r;
-  SvdJob(MatrixArg&& a, long long kk) : m(std::move(a)), k(kk) {}
+  SvdJob(MatrixArg&& a, Target tt, long long kk) : m(std::move(a)), t(tt), k(kk) {}
   void execute() override {
-    r = k > 0 ? svd_topk(m.as<T>(), m.rows, m.cols, static_cast<std::size_t>(k))
-              : svd(m.as<T>(), m.rows, m.cols, k < 0);
+    if (t.gpu)
+      r = cuda::svd(m.as<T>(), m.rows, m.cols, k < 0, k > 0 ? static_cast<std::size_t>(k) : 0, t.routine);
+    else
+      r = k > 0 ? svd_topk(m.as<T>(), m.rows, m.cols, static_cast<std::size_t>(k))
+                : svd(m.as<T>(), m.rows, m.cols, k < 0);
   }
   Napi::Value result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
@@ -76,19 +98,23 @@ struct SvdJob : Job {
 template <typename T>
 struct EigvalshJob : Job {
   MatrixArg m;
+  Target t;
   Buffer<T> w;
-  explicit EigvalshJob(MatrixArg&& a) : m(std::move(a)) {}
-  void execute() override { w = eigvalsh(m.as<T>(), m.rows); }
+  EigvalshJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
+  void execute() override { w = t.gpu ? cuda::eigvalsh(m.as<T>(), m.rows) : eigvalsh(m.as<T>(), m.rows); }
   Napi::Value result(Napi::Env env) override { return to_typed_array(env, std::move(w)); }
 };
 
 template <typename T>
 struct GramJob : Job {
   MatrixArg m;
+  Target t;
   Buffer<T> g;
   std::size_t n = 0;
-  explicit GramJob(MatrixArg&& a) : m(std::move(a)) {}
-  void execute() override { g = gram(m.as<T>(), m.rows, m.cols, &n); }
+  GramJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
+  void execute() override {
+    g = t.gpu ? cuda::gram(m.as<T>(), m.rows, m.cols, &n) : gram(m.as<T>(), m.rows, m.cols, &n);
+  }
   Napi::Value result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
     o.Set("G", to_typed_array(env, std::move(g)));
@@ -100,9 +126,12 @@ struct GramJob : Job {
 template <typename T>
 struct GramEigvalshJob : Job {
   MatrixArg m;
+  Target t;
   Buffer<T> w;
-  explicit GramEigvalshJob(MatrixArg&& a) : m(std::move(a)) {}
-  void execute() override { w = gram_eigvalsh(m.as<T>(), m.rows, m.cols); }
+  GramEigvalshJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
+  void execute() override {
+    w = t.gpu ? cuda::gram_eigvalsh(m.as<T>(), m.rows, m.cols) : gram_eigvalsh(m.as<T>(), m.rows, m.cols);
+  }
   Napi::Value result(Napi::Env env) override { return to_typed_array(env, std::move(w)); }
 };
 
@@ -111,11 +140,13 @@ struct BatchJob : Job {
   Buffer<std::uint8_t> data;  // count matrices, contiguous
   std::size_t count, rows, cols;
   int threads;
+  Target t;
   Buffer<T> s;
-  BatchJob(Buffer<std::uint8_t>&& d, std::size_t c, std::size_t r, std::size_t cl, int t)
-      : data(std::move(d)), count(c), rows(r), cols(cl), threads(t) {}
+  BatchJob(Buffer<std::uint8_t>&& d, std::size_t c, std::size_t r, std::size_t cl, int th, Target tt)
+      : data(std::move(d)), count(c), rows(r), cols(cl), threads(th), t(tt) {}
   void execute() override {
-    s = svdvals_batch(reinterpret_cast<const T*>(data.data()), count, rows, cols, threads);
+    const T* a = reinterpret_cast<const T*>(data.data());
+    s = t.gpu ? cuda::svdvals_batch(a, count, rows, cols, t.routine) : svdvals_batch(a, count, rows, cols, threads);
   }
   Napi::Value result(Napi::Env env) override {
     const std::size_t mn = std::min(rows, cols);
@@ -134,14 +165,14 @@ struct BatchJob : Job {
 }  // namespace
 
 Napi::Value Svdvals(const Napi::CallbackInfo& info) {
-  return dispatch<SvdvalsJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3));
+  return dispatch<SvdvalsJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3), target_arg(info, 4));
 }
 
 Napi::Value Svd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   MatrixArg m = matrix_arg(info, 0);
   const double mode = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
-  return dispatch<SvdJob>(env, std::move(m), async_arg(info, 4), static_cast<long long>(mode));
+  return dispatch<SvdJob>(env, std::move(m), async_arg(info, 4), target_arg(info, 5), static_cast<long long>(mode));
 }
 
 Napi::Value Eigvalsh(const Napi::CallbackInfo& info) {
@@ -150,15 +181,15 @@ Napi::Value Eigvalsh(const Napi::CallbackInfo& info) {
   if (m.rows != m.cols)
     throw_error(env, "E_SHAPE", "eigvalsh needs a square matrix, got [" + std::to_string(m.rows) + ", " +
                                     std::to_string(m.cols) + "]");
-  return dispatch<EigvalshJob>(env, std::move(m), async_arg(info, 3));
+  return dispatch<EigvalshJob>(env, std::move(m), async_arg(info, 3), target_arg(info, 4));
 }
 
 Napi::Value Gram(const Napi::CallbackInfo& info) {
-  return dispatch<GramJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3));
+  return dispatch<GramJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3), target_arg(info, 4));
 }
 
 Napi::Value GramEigvalsh(const Napi::CallbackInfo& info) {
-  return dispatch<GramEigvalshJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3));
+  return dispatch<GramEigvalshJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3), target_arg(info, 4));
 }
 
 Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info) {
@@ -184,12 +215,13 @@ Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info) {
     std::memcpy(data.data() + i * bytes, mi.ptr, bytes);
   }
   const int threads = BlasScheduler::instance().threads();
+  const Target t = target_arg(info, 4);
   std::unique_ptr<Job> job;
   if (first.dtype == Dtype::F32)
-    job = std::make_unique<BatchJob<float>>(std::move(data), count, rows, cols, threads);
+    job = std::make_unique<BatchJob<float>>(std::move(data), count, rows, cols, threads, t);
   else
-    job = std::make_unique<BatchJob<double>>(std::move(data), count, rows, cols, threads);
-  job->mode = BlasScheduler::Mode::ExclusiveSingleThreaded;
+    job = std::make_unique<BatchJob<double>>(std::move(data), count, rows, cols, threads, t);
+  job->mode = t.gpu ? BlasScheduler::Mode::Gpu : BlasScheduler::Mode::ExclusiveSingleThreaded;
   return run_job(env, std::move(job), async_arg(info, 3));
 }
 

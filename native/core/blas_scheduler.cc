@@ -54,6 +54,7 @@ void BlasScheduler::apply_blas_threads(int n) {
 }
 
 BlasScheduler::Lease::Lease(BlasScheduler& s, Mode m) : s_(s), m_(m) {
+  if (m_ == Mode::Gpu) return;
   std::unique_lock<std::mutex> lk(s_.mu_);
   if (m_ == Mode::Shared) {
     s_.cv_.wait(lk, [&] { return !s_.exclusive_active_ && s_.exclusive_waiting_ == 0; });
@@ -69,6 +70,7 @@ BlasScheduler::Lease::Lease(BlasScheduler& s, Mode m) : s_(s), m_(m) {
 }
 
 BlasScheduler::Lease::~Lease() {
+  if (m_ == Mode::Gpu) return;
   {
     std::lock_guard<std::mutex> lk(s_.mu_);
     if (m_ == Mode::Shared)

@@ -17,7 +17,8 @@ namespace ws {
 
 class BlasScheduler {
  public:
-  enum class Mode { Shared, Exclusive, ExclusiveSingleThreaded };
+  // Gpu: the job does not call OpenBLAS (cuSOLVER work): it takes no lease and waits for no CPU job.
+  enum class Mode { Shared, Exclusive, ExclusiveSingleThreaded, Gpu };
 
   static BlasScheduler& instance();
 

@@ -6,7 +6,7 @@
 
 namespace ws {
 
-enum class ErrorCode { Shape, Dtype, NonFinite, TooLarge, Lapack, Internal };
+enum class ErrorCode { Shape, Dtype, NonFinite, TooLarge, Lapack, Cuda, CudaOom, CudaUnavailable, Internal };
 
 inline const char* code_name(ErrorCode c) {
   switch (c) {
@@ -15,14 +15,17 @@ inline const char* code_name(ErrorCode c) {
     case ErrorCode::NonFinite: return "E_NONFINITE";
     case ErrorCode::TooLarge: return "E_TOO_LARGE";
     case ErrorCode::Lapack: return "E_LAPACK";
+    case ErrorCode::Cuda: return "E_CUDA";
+    case ErrorCode::CudaOom: return "E_CUDA_OOM";
+    case ErrorCode::CudaUnavailable: return "E_CUDA_UNAVAILABLE";
     default: return "E_INTERNAL";
   }
 }
 
 struct CoreError : std::runtime_error {
   ErrorCode code;
-  std::string routine;  // LAPACK routine, when one failed
-  long long info = 0;   // its INFO
+  std::string routine;  // LAPACK routine or CUDA call, when one failed
+  long long info = 0;   // its INFO, or the CUDA/cuSOLVER/cuBLAS status code
   CoreError(ErrorCode c, const std::string& msg, std::string r = "", long long i = 0)
       : std::runtime_error(msg), code(c), routine(std::move(r)), info(i) {}
 };

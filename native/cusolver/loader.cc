@@ -2,7 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <mutex>
+#include <type_traits>
 
 #include "cuda_api.h"
 
@@ -34,15 +36,34 @@ Lib open_first(const std::vector<std::string>& dirs, std::initializer_list<const
   return {};
 }
 
-template <std::size_t N>
-void resolve_all(void* h, const char* const (&names)[N], std::vector<std::string>& missing) {
-  for (const char* n : names)
-    if (!dlsym(h, n)) missing.emplace_back(n);
-}
-
 template <typename F>
 F sym(void* h, const char* name) {
   return reinterpret_cast<F>(dlsym(h, name));
+}
+
+Api g_api;                         // filled by run_probe, published when every symbol resolved
+std::atomic<const Api*> g_ready{nullptr};
+
+// Resolves every symbol of one library into g_api; names the missing ones.
+void resolve(void* cudart, void* cusolver, void* cublas, std::vector<std::string>& missing) {
+#define WS_RESOLVE(handle)                                             \
+  [&](auto& member, const char* name) {                                \
+    member = reinterpret_cast<std::decay_t<decltype(member)>>(dlsym(handle, name)); \
+    if (!member) missing.emplace_back(name);                           \
+  }
+  auto from_cudart = WS_RESOLVE(cudart);
+  auto from_cusolver = WS_RESOLVE(cusolver);
+  auto from_cublas = WS_RESOLVE(cublas);
+#undef WS_RESOLVE
+#define WS_FROM_CUDART(name) from_cudart(g_api.name, #name);
+#define WS_FROM_CUSOLVER(name) from_cusolver(g_api.name, #name);
+#define WS_FROM_CUBLAS(name) from_cublas(g_api.name, #name);
+  WS_CUDART_SYMBOLS(WS_FROM_CUDART)
+  WS_CUSOLVER_SYMBOLS(WS_FROM_CUSOLVER)
+  WS_CUBLAS_SYMBOLS(WS_FROM_CUBLAS)
+#undef WS_FROM_CUDART
+#undef WS_FROM_CUSOLVER
+#undef WS_FROM_CUBLAS
 }
 
 std::string error_text(void* cudart, cudaError_t err) {
@@ -74,31 +95,32 @@ ProbeResult run_probe(const std::vector<std::string>& dirs) {
     if (!dl_error.empty()) r.reason += "; last loader error: " + dl_error;
     return r;
   }
-  resolve_all(cudart.handle, kCudartSymbols, r.missing_symbols);
-  resolve_all(cusolver.handle, kCusolverSymbols, r.missing_symbols);
-  resolve_all(cublas.handle, kCublasSymbols, r.missing_symbols);
+  resolve(cudart.handle, cusolver.handle, cublas.handle, r.missing_symbols);
   if (!r.missing_symbols.empty()) {
     r.stage = "symbols";
     r.reason = "CUDA libraries lack " + std::to_string(r.missing_symbols.size()) +
                " needed symbols (first: " + r.missing_symbols.front() + "); CUDA 12 or 13 is required";
     return r;
   }
-  int major = 0, minor = 0, patch = 0;
-  auto sp = sym<fn_getProperty>(cusolver.handle, "cusolverGetProperty");
-  if (sp(kLibPropMajor, &major) == 0 && sp(kLibPropMinor, &minor) == 0 && sp(kLibPropPatch, &patch) == 0)
-    r.cusolver_version = major * 10000 + minor * 100 + patch;
-  auto bp = sym<fn_getProperty>(cublas.handle, "cublasGetProperty");
-  if (bp(kLibPropMajor, &major) == 0 && bp(kLibPropMinor, &minor) == 0 && bp(kLibPropPatch, &patch) == 0)
-    r.cublas_version = major * 10000 + minor * 100 + patch;
-  sym<fn_cudaRuntimeGetVersion>(cudart.handle, "cudaRuntimeGetVersion")(&r.runtime_version);
-  sym<fn_cudaDriverGetVersion>(cudart.handle, "cudaDriverGetVersion")(&r.driver_version);
+  const Api& a = g_api;
+  auto version = [&](auto get) {
+    int major = 0, minor = 0, patch = 0;
+    return get(LibProperty(kLibPropMajor), &major) == 0 && get(LibProperty(kLibPropMinor), &minor) == 0 &&
+                   get(LibProperty(kLibPropPatch), &patch) == 0
+               ? major * 10000 + minor * 100 + patch
+               : 0;
+  };
+  r.cusolver_version = version(a.cusolverGetProperty);
+  r.cublas_version = version(a.cublasGetProperty);
+  a.cudaRuntimeGetVersion(&r.runtime_version);
+  a.cudaDriverGetVersion(&r.driver_version);
   if (r.driver_version == 0) {
     r.stage = "driver";
     r.reason = "no NVIDIA driver is installed (libcuda could not be used)";
     return r;
   }
   int count = 0;
-  cudaError_t e = sym<fn_cudaGetDeviceCount>(cudart.handle, "cudaGetDeviceCount")(&count);
+  cudaError_t e = a.cudaGetDeviceCount(&count);
   if (e != kCudaSuccess || count == 0) {
     r.stage = e == kCudaErrorInsufficientDriver ? "driver" : "device";
     r.reason = e == kCudaSuccess ? "no CUDA device found" : "cudaGetDeviceCount failed: " + error_text(cudart.handle, e);
@@ -116,23 +138,26 @@ ProbeResult run_probe(const std::vector<std::string>& dirs) {
     int dev = 0;
     char name[256] = {0};
     if (cu_get && cu_name && cu_get(&dev, i) == 0 && cu_name(name, sizeof(name) - 1, dev) == 0) d.name = name;
-    auto attr = sym<fn_cudaDeviceGetAttribute>(cudart.handle, "cudaDeviceGetAttribute");
-    attr(&d.cc_major, kAttrComputeCapabilityMajor, i);
-    attr(&d.cc_minor, kAttrComputeCapabilityMinor, i);
+    if (d.name.empty()) d.name = "CUDA device " + std::to_string(i);
+    a.cudaDeviceGetAttribute(&d.cc_major, DeviceAttr(kAttrComputeCapabilityMajor), i);
+    a.cudaDeviceGetAttribute(&d.cc_minor, DeviceAttr(kAttrComputeCapabilityMinor), i);
     std::size_t free_b = 0, total_b = 0;
-    if (sym<fn_cudaSetDevice>(cudart.handle, "cudaSetDevice")(i) == kCudaSuccess &&
-        sym<fn_cudaMemGetInfo>(cudart.handle, "cudaMemGetInfo")(&free_b, &total_b) == kCudaSuccess) {
+    if (a.cudaSetDevice(i) == kCudaSuccess && a.cudaMemGetInfo(&free_b, &total_b) == kCudaSuccess) {
       d.memory_free = static_cast<double>(free_b);
       d.memory_total = static_cast<double>(total_b);
     }
     r.devices.push_back(d);
   }
+  a.cudaSetDevice(0);  // the GPU backend computes on device 0
   r.available = true;
   r.stage = "ok";
+  g_ready.store(&g_api);
   return r;
 }
 
 }  // namespace
+
+const Api* api() { return g_ready.load(); }
 
 const ProbeResult& probe(const std::vector<std::string>& dirs) {
   static std::once_flag once;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cuda_api.h"
+
 namespace ws::cuda {
 
 struct Device {
@@ -28,5 +30,8 @@ struct ProbeResult {
 // dirs: folders to search in order; an empty string means "by soname through the system loader".
 // The result is computed once per process (libraries stay loaded); later calls return it.
 const ProbeResult& probe(const std::vector<std::string>& dirs);
+
+// The resolved entry points once probe() found the libraries, a driver and a device; nullptr otherwise.
+const Api* api();
 
 }  // namespace ws::cuda

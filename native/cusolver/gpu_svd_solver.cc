@@ -1,0 +1,78 @@
+#include "gpu_svd_solver.h"
+
+#include <algorithm>
+
+#include "status.h"
+
+namespace ws::cuda {
+
+SvdRoutine pick(SvdRoutine requested, std::size_t min_dim) {
+  if (requested != SvdRoutine::Auto) return requested;
+  return min_dim <= kJacobiMaxDim ? SvdRoutine::Gesvdj : SvdRoutine::Gesvdp;
+}
+
+namespace {
+
+template <typename T>
+auto gesvdj_fns(const Api& a) {
+  if constexpr (std::is_same_v<T, float>)
+    return std::make_pair(a.cusolverDnSgesvdj_bufferSize, a.cusolverDnSgesvdj);
+  else
+    return std::make_pair(a.cusolverDnDgesvdj_bufferSize, a.cusolverDnDgesvdj);
+}
+
+}  // namespace
+
+template <typename T>
+SvdSolver<T>::SvdSolver(Session& s, SvdRoutine routine, bool vectors, bool econ, int m, int n, T* A, T* S, T* U,
+                        T* V)
+    : s_(s),
+      routine_(routine),
+      jobz_(vectors ? kEigModeVector : kEigModeNoVector),
+      econ_(econ ? 1 : 0),
+      m_(m),
+      n_(n) {
+  const bool single = std::is_same_v<T, float>;
+  if (routine_ == SvdRoutine::Gesvdj) {
+    name_ = single ? "cusolverDnSgesvdj" : "cusolverDnDgesvdj";
+    int lwork = 0;
+    const std::string bs = name_ + "_bufferSize";
+    check_cusolver(gesvdj_fns<T>(s_.api).first(s_.solver, EigMode(jobz_), econ_, m_, n_, A, m_, S, U, m_, V, n_,
+                                               &lwork, s_.gesvdj),
+                   bs.c_str());
+    work_bytes_ = static_cast<std::size_t>(std::max(lwork, 1)) * sizeof(T);
+  } else {
+    name_ = single ? "cusolverDnXgesvdp(f32)" : "cusolverDnXgesvdp(f64)";
+    std::size_t host_bytes = 0;
+    const DataType t = data_type<T>();
+    check_cusolver(s_.api.cusolverDnXgesvdp_bufferSize(s_.solver, s_.params, EigMode(jobz_), econ_, m_, n_, t, A, m_,
+                                                       t, S, t, U, m_, t, V, n_, t, &work_bytes_, &host_bytes),
+                   "cusolverDnXgesvdp_bufferSize");
+    host_work_.resize(std::max<std::size_t>(host_bytes, 1));
+    work_bytes_ = std::max<std::size_t>(work_bytes_, 1);
+  }
+  s_.require_free(work_bytes_, (name_ + " workspace").c_str());
+  work_ = std::make_unique<DeviceBuffer<char>>(s_, work_bytes_, "the SVD workspace");
+}
+
+template <typename T>
+void SvdSolver<T>::run(T* A, T* S, T* U, T* V, int* d_info) {
+  if (routine_ == SvdRoutine::Gesvdj) {
+    const int lwork = static_cast<int>(work_bytes_ / sizeof(T));
+    check_cusolver(gesvdj_fns<T>(s_.api).second(s_.solver, EigMode(jobz_), econ_, m_, n_, A, m_, S, U, m_, V, n_,
+                                                reinterpret_cast<T*>(work_->get()), lwork, d_info, s_.gesvdj),
+                   name_.c_str());
+  } else {
+    const DataType t = data_type<T>();
+    double err_sigma = 0;
+    check_cusolver(s_.api.cusolverDnXgesvdp(s_.solver, s_.params, EigMode(jobz_), econ_, m_, n_, t, A, m_, t, S, t, U,
+                                            m_, t, V, n_, t, work_->get(), work_bytes_, host_work_.data(),
+                                            host_work_.size(), d_info, &err_sigma),
+                   "cusolverDnXgesvdp");
+  }
+}
+
+template class SvdSolver<float>;
+template class SvdSolver<double>;
+
+}  // namespace ws::cuda

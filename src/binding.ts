@@ -19,19 +19,21 @@ export interface RawSvd {
 
 export interface RawBinding {
   setErrorClass(cls: typeof WeightscopeError): void;
-  svdvals(data: FloatArray, rows: number, cols: number, async: false): { S: FloatArray; routine: string };
-  svdvals(data: FloatArray, rows: number, cols: number, async: true): Promise<{ S: FloatArray; routine: string }>;
+  // device: 0 = CPU, 1 = GPU (routine by size), 2 = GPU gesvdj, 3 = GPU Xgesvdp (see native/binding/ops.h)
+  svdvals(data: FloatArray, rows: number, cols: number, async: false, device?: number): { S: FloatArray; routine: string };
+  svdvals(data: FloatArray, rows: number, cols: number, async: true, device?: number): Promise<{ S: FloatArray; routine: string }>;
   /** mode: 0 thin, -1 full, k > 0 top-k */
-  svd(data: FloatArray, rows: number, cols: number, mode: number, async: false): RawSvd;
-  svd(data: FloatArray, rows: number, cols: number, mode: number, async: true): Promise<RawSvd>;
-  eigvalsh(data: FloatArray, n: number, n2: number, async: false): FloatArray;
-  eigvalsh(data: FloatArray, n: number, n2: number, async: true): Promise<FloatArray>;
-  gram(data: FloatArray, rows: number, cols: number, async: false): { G: FloatArray; n: number };
-  gram(data: FloatArray, rows: number, cols: number, async: true): Promise<{ G: FloatArray; n: number }>;
-  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: false): FloatArray;
-  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: true): Promise<FloatArray>;
-  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: false): FloatArray[];
-  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: true): Promise<FloatArray[]>;
+  svd(data: FloatArray, rows: number, cols: number, mode: number, async: false, device?: number): RawSvd;
+  svd(data: FloatArray, rows: number, cols: number, mode: number, async: true, device?: number): Promise<RawSvd>;
+  eigvalsh(data: FloatArray, n: number, n2: number, async: false, device?: number): FloatArray;
+  eigvalsh(data: FloatArray, n: number, n2: number, async: true, device?: number): Promise<FloatArray>;
+  gram(data: FloatArray, rows: number, cols: number, async: false, device?: number): { G: FloatArray; n: number };
+  gram(data: FloatArray, rows: number, cols: number, async: true, device?: number): Promise<{ G: FloatArray; n: number }>;
+  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: false, device?: number): FloatArray;
+  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: true, device?: number): Promise<FloatArray>;
+  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: false, device?: number): FloatArray[];
+  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: true, device?: number): Promise<FloatArray[]>;
+  cudaMemInfo(): { free: number; total: number } | null;
   cudaProbe(dirs: string[]): {
     available: boolean;
     reason: string;
@@ -56,7 +58,7 @@ export interface RawBinding {
   setThreads(n: number): void;
   getThreads(): number;
   setLargeJobFlops(flops: number): void;
-  stats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number };
+  stats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number; deviceLiveBytes: number };
   _injectFailures(gesdd: number, gesvd: number): void;
 }
 

@@ -6,16 +6,18 @@ export type ErrorCode =
   | 'E_TOO_LARGE' // past LAPACK's 32-bit integer limits, typed-array limits or available memory
   | 'E_DETACHED' // the input's ArrayBuffer was detached
   | 'E_LAPACK' // non-convergence after the fallback (routine and info attached)
-  | 'E_CUDA_UNAVAILABLE' // backend 'cuda' requested but no usable GPU
+  | 'E_CUDA_UNAVAILABLE' // backend 'cuda' requested but no usable GPU (the reason is in the message)
+  | 'E_CUDA' // a CUDA runtime / cuSOLVER / cuBLAS call failed (call in `routine`, status in `info`)
+  | 'E_CUDA_OOM' // not enough GPU memory (bytes needed and free in the message)
   | 'E_OPTION' // an unknown or invalid option
   | 'E_DEGENERATE' // the metric is undefined for this input: zero matrix, one class, an empty class
   | 'E_FORMAT' // a malformed or unsupported model file (names the file and tensor)
   | 'E_INTERNAL'; // a weightscope bug: please report it
 
 export interface ErrorDetails {
-  /** LAPACK routine that failed (e.g. "dgesvd"), for E_LAPACK. */
+  /** LAPACK routine (e.g. "dgesvd") or CUDA call (e.g. "cusolverDnXsyevd") that failed. */
   routine?: string;
-  /** Its INFO value. */
+  /** Its INFO value, or the CUDA/cuSOLVER/cuBLAS status code. */
   info?: number;
 }
 

@@ -1,4 +1,4 @@
-// What runs the numerics: OpenBLAS on the CPU (and, later, cuSOLVER), thread control and native stats.
+// What runs the numerics: OpenBLAS on the CPU and cuSOLVER on a GPU, thread control and native stats.
 import { native } from '../binding.js';
 import { fail } from '../errors.js';
 import { cudaStatus, type CudaBackend } from './cuda.js';
@@ -19,7 +19,8 @@ export interface CpuBackend {
   linkage: 'static' | 'shared';
 }
 
-export { cudaStatus, cudaSearchDirs, type CudaBackend, type CudaDevice } from './cuda.js';
+export { cudaStatus, cudaSearchDirs, cudaMemory, type CudaBackend, type CudaDevice } from './cuda.js';
+export { setCudaCrossover, getCudaCrossover, DEFAULT_CUDA_CROSSOVER } from './options.js';
 
 export function backends(): { cpu: CpuBackend; cuda: CudaBackend } {
   const i = native.info();
@@ -59,7 +60,10 @@ export function setLargeJobFlops(flops: number): void {
   native.setLargeJobFlops(flops);
 }
 
-/** Native memory held by weightscope (bytes), gesdd->gesvd fallbacks so far, async jobs in flight. */
-export function nativeStats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number } {
+/**
+ * Native memory held by weightscope (bytes), gesdd->gesvd fallbacks so far, async jobs in flight, and
+ * GPU memory held by weightscope (bytes; 0 between calls).
+ */
+export function nativeStats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number; deviceLiveBytes: number } {
   return native.stats();
 }

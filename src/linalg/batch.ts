@@ -3,7 +3,7 @@
 import { native, type FloatArray } from '../binding.js';
 import { fail } from '../errors.js';
 import { unpack } from './matrix.js';
-import { checkOptions, resolveBackend, type BackendOptions } from './options.js';
+import { checkOptions, jobFlops, resolveBackend, runPlaced, runPlacedSync, type BackendOptions } from './options.js';
 
 type M<A extends FloatArray> = { data: A; shape: readonly [number, number] };
 
@@ -28,14 +28,16 @@ function prepare(ms: unknown, fn: string): [FloatArray[], number, number] {
 /** Singular values (descending) of each matrix; all must share shape and dtype. */
 export async function svdvalsBatch<A extends FloatArray>(ms: M<A>[], opts?: BackendOptions): Promise<A[]>;
 export async function svdvalsBatch(ms: unknown, opts?: BackendOptions): Promise<FloatArray[]> {
-  resolveBackend(checkOptions(opts, ['backend'], 'svdvalsBatch'));
+  const o = checkOptions(opts, ['backend'], 'svdvalsBatch');
   const [arrays, rows, cols] = prepare(ms, 'svdvalsBatch');
-  return native.svdvalsBatch(arrays, rows, cols, true);
+  const p = resolveBackend(o, arrays.length * jobFlops(rows, cols));
+  return runPlaced(p, (d) => native.svdvalsBatch(arrays, rows, cols, true, d));
 }
 
 export function svdvalsBatchSync<A extends FloatArray>(ms: M<A>[], opts?: BackendOptions): A[];
 export function svdvalsBatchSync(ms: unknown, opts?: BackendOptions): FloatArray[] {
-  resolveBackend(checkOptions(opts, ['backend'], 'svdvalsBatchSync'));
+  const o = checkOptions(opts, ['backend'], 'svdvalsBatchSync');
   const [arrays, rows, cols] = prepare(ms, 'svdvalsBatchSync');
-  return native.svdvalsBatch(arrays, rows, cols, false);
+  const p = resolveBackend(o, arrays.length * jobFlops(rows, cols));
+  return runPlacedSync(p, (d) => native.svdvalsBatch(arrays, rows, cols, false, d));
 }

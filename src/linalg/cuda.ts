@@ -19,7 +19,7 @@ export interface CudaBackend {
   available: boolean;
   /** Why CUDA cannot be used, when it cannot. */
   reason?: string;
-  /** Which step stopped: 'library' (not found), 'symbols', 'driver', 'device', 'compute' or 'ok'. */
+  /** Which step stopped: 'library' (not found), 'symbols', 'driver', 'device', or 'ok'. */
   stage: string;
   devices: CudaDevice[];
   runtimeVersion: number;
@@ -65,12 +65,17 @@ export function cudaSearchDirs(): string[] {
 
 let cached: CudaBackend | undefined;
 
+/** Free and total bytes of the GPU weightscope computes on (device 0), or null without CUDA. */
+export function cudaMemory(): { free: number; total: number } | null {
+  return cudaStatus().available ? native.cudaMemInfo() : null;
+}
+
 /** Loads the CUDA libraries once (first call) and reports what was found. */
 export function cudaStatus(): CudaBackend {
   if (cached) return cached;
   const r = native.cudaProbe(cudaSearchDirs());
   cached = {
-    available: false,
+    available: r.available,
     stage: r.stage,
     reason: r.reason,
     devices: r.devices,
@@ -81,10 +86,6 @@ export function cudaStatus(): CudaBackend {
     libraryPaths: r.libraryPaths,
     missingSymbols: r.missingSymbols,
   };
-  if (r.available) {
-    // The libraries, driver and a device are there, but this version has no cuSOLVER compute path yet.
-    cached.stage = 'compute';
-    cached.reason = `found ${r.devices.length} CUDA device(s), but this version of weightscope has no cuSOLVER compute path yet (CPU only)`;
-  }
+  if (r.available) delete cached.reason;
   return cached;
 }

@@ -2,7 +2,7 @@
 import { native, type FloatArray } from '../binding.js';
 import { fail } from '../errors.js';
 import { unpack, type Matrix } from './matrix.js';
-import { checkOptions, resolveBackend, type BackendOptions } from './options.js';
+import { checkOptions, jobFlops, resolveBackend, runPlaced, runPlacedSync, type BackendOptions } from './options.js';
 
 type M<A extends FloatArray> = { data: A; shape: readonly [number, number] };
 const OPTS = ['backend'] as const;
@@ -19,32 +19,32 @@ function square(m: unknown): [FloatArray, number] {
  */
 export async function eigvalsh<A extends FloatArray>(m: M<A>, opts?: BackendOptions): Promise<A>;
 export async function eigvalsh(m: unknown, opts?: BackendOptions): Promise<FloatArray> {
-  resolveBackend(checkOptions(opts, OPTS, 'eigvalsh'));
+  const o = checkOptions(opts, OPTS, 'eigvalsh');
   const [data, n] = square(m);
-  return native.eigvalsh(data, n, n, true);
+  return runPlaced(resolveBackend(o, jobFlops(n, n)), (d) => native.eigvalsh(data, n, n, true, d));
 }
 
 export function eigvalshSync<A extends FloatArray>(m: M<A>, opts?: BackendOptions): A;
 export function eigvalshSync(m: unknown, opts?: BackendOptions): FloatArray {
-  resolveBackend(checkOptions(opts, OPTS, 'eigvalshSync'));
+  const o = checkOptions(opts, OPTS, 'eigvalshSync');
   const [data, n] = square(m);
-  return native.eigvalsh(data, n, n, false);
+  return runPlacedSync(resolveBackend(o, jobFlops(n, n)), (d) => native.eigvalsh(data, n, n, false, d));
 }
 
 /** The smaller Gram matrix: AᵀA (cols x cols) when rows >= cols, else AAᵀ (rows x rows), via ?syrk. */
 export async function gram<A extends FloatArray>(m: M<A>, opts?: BackendOptions): Promise<Matrix<A>>;
 export async function gram(m: unknown, opts?: BackendOptions): Promise<Matrix> {
-  resolveBackend(checkOptions(opts, OPTS, 'gram'));
+  const o = checkOptions(opts, OPTS, 'gram');
   const [data, rows, cols] = unpack(m);
-  const { G, n } = await native.gram(data, rows, cols, true);
+  const { G, n } = await runPlaced(resolveBackend(o, jobFlops(rows, cols)), (d) => native.gram(data, rows, cols, true, d));
   return { data: G, shape: [n, n] };
 }
 
 export function gramSync<A extends FloatArray>(m: M<A>, opts?: BackendOptions): Matrix<A>;
 export function gramSync(m: unknown, opts?: BackendOptions): Matrix {
-  resolveBackend(checkOptions(opts, OPTS, 'gramSync'));
+  const o = checkOptions(opts, OPTS, 'gramSync');
   const [data, rows, cols] = unpack(m);
-  const { G, n } = native.gram(data, rows, cols, false);
+  const { G, n } = runPlacedSync(resolveBackend(o, jobFlops(rows, cols)), (d) => native.gram(data, rows, cols, false, d));
   return { data: G, shape: [n, n] };
 }
 
@@ -55,14 +55,14 @@ export function gramSync(m: unknown, opts?: BackendOptions): Matrix {
  */
 export async function gramEigvalsh<A extends FloatArray>(m: M<A>, opts?: BackendOptions): Promise<A>;
 export async function gramEigvalsh(m: unknown, opts?: BackendOptions): Promise<FloatArray> {
-  resolveBackend(checkOptions(opts, OPTS, 'gramEigvalsh'));
+  const o = checkOptions(opts, OPTS, 'gramEigvalsh');
   const [data, rows, cols] = unpack(m);
-  return native.gramEigvalsh(data, rows, cols, true);
+  return runPlaced(resolveBackend(o, jobFlops(rows, cols)), (d) => native.gramEigvalsh(data, rows, cols, true, d));
 }
 
 export function gramEigvalshSync<A extends FloatArray>(m: M<A>, opts?: BackendOptions): A;
 export function gramEigvalshSync(m: unknown, opts?: BackendOptions): FloatArray {
-  resolveBackend(checkOptions(opts, OPTS, 'gramEigvalshSync'));
+  const o = checkOptions(opts, OPTS, 'gramEigvalshSync');
   const [data, rows, cols] = unpack(m);
-  return native.gramEigvalsh(data, rows, cols, false);
+  return runPlacedSync(resolveBackend(o, jobFlops(rows, cols)), (d) => native.gramEigvalsh(data, rows, cols, false, d));
 }

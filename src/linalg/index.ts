@@ -10,7 +10,11 @@ export {
   nativeStats,
   type CpuBackend,
   cudaSearchDirs,
+  cudaMemory,
+  setCudaCrossover,
+  getCudaCrossover,
+  DEFAULT_CUDA_CROSSOVER,
   type CudaBackend,
   type CudaDevice,
 } from './backends.js';
-export type { Backend, BackendOptions } from './options.js';
+export type { Backend, BackendOptions, GpuSvdRoutine } from './options.js';

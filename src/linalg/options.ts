@@ -1,13 +1,48 @@
 // Option checking shared by the linalg calls: unknown keys are refused (a misspelt option should not
-// be silently ignored) and the backend request is resolved.
+// be silently ignored), and the backend request is resolved to where the call runs.
 import { fail, WeightscopeError } from '../errors.js';
 import { cudaStatus } from './cuda.js';
 
 export type Backend = 'auto' | 'cpu' | 'cuda';
 
 export interface BackendOptions {
-  /** 'auto' (default) picks the GPU when usable, else the CPU; 'cuda' fails when no GPU is usable. */
+  /**
+   * 'auto' (default): the GPU when CUDA is usable and the job is at least the crossover size
+   * (setCudaCrossover), else the CPU; a GPU out-of-memory error reruns the call on the CPU.
+   * 'cpu': OpenBLAS/LAPACK. 'cuda': cuSOLVER, or E_CUDA_UNAVAILABLE with the reason.
+   * The default can be changed with the environment variable WEIGHTSCOPE_BACKEND.
+   */
   backend?: Backend;
+}
+
+/** cuSOLVER's two SVD routines (backend 'cuda' only): Jacobi, or polar decomposition + syevd. */
+export type GpuSvdRoutine = 'gesvdj' | 'gesvdp';
+
+/** Where a call runs: the native `device` argument (0 CPU, 1 GPU by size, 2 gesvdj, 3 Xgesvdp). */
+export interface Placement {
+  device: number;
+  /** Chosen by 'auto': a GPU out-of-memory error falls back to the CPU. */
+  auto: boolean;
+}
+
+// Estimated flops (rows * cols * min(rows, cols)) from which 'auto' sends a job to the GPU.
+// 1024^3: a first setting, not a measurement (no GPU was available when it was chosen; see README "GPU").
+export const DEFAULT_CUDA_CROSSOVER = 1024 ** 3;
+let crossover = parseCrossover(process.env.WEIGHTSCOPE_CUDA_CROSSOVER);
+
+function parseCrossover(v: string | undefined): number {
+  const n = v === undefined || v === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_CUDA_CROSSOVER;
+}
+
+/** Sets the job size (rows*cols*min(rows, cols)) from which backend 'auto' uses the GPU. */
+export function setCudaCrossover(flops: number): void {
+  if (!(typeof flops === 'number' && flops >= 0)) fail('E_OPTION', `setCudaCrossover expects a number >= 0, got ${flops}`);
+  crossover = flops;
+}
+
+export function getCudaCrossover(): number {
+  return crossover;
 }
 
 export function checkOptions<T extends object>(opts: T | undefined, allowed: readonly string[], fn: string): T {
@@ -18,14 +53,57 @@ export function checkOptions<T extends object>(opts: T | undefined, allowed: rea
   return opts;
 }
 
-/** The backend that will run the call. Only the CPU backend exists in this build. */
-export function resolveBackend(opts: BackendOptions): 'cpu' {
-  const b = opts.backend ?? 'auto';
+function requested(opts: BackendOptions): Backend {
+  const b = opts.backend ?? (process.env.WEIGHTSCOPE_BACKEND as Backend | undefined) ?? 'auto';
   if (b !== 'auto' && b !== 'cpu' && b !== 'cuda')
     fail('E_OPTION', `backend must be 'auto', 'cpu' or 'cuda', got ${JSON.stringify(b)}`);
+  return b;
+}
+
+/** The size measure of a rows x cols job that the crossover is compared with. */
+export function jobFlops(rows: number, cols: number): number {
+  return rows * cols * Math.min(rows, cols);
+}
+
+/**
+ * Where a job of `flops` (jobFlops; summed over a batch) runs. `routine` pins a cuSOLVER SVD routine
+ * (backend 'cuda' only). 'auto' loads the CUDA libraries only for jobs at or above the crossover, so
+ * small jobs never pay for it.
+ */
+export function resolveBackend(opts: BackendOptions, flops: number, routine?: GpuSvdRoutine): Placement {
+  const b = requested(opts);
+  if (routine !== undefined && b !== 'cuda')
+    fail('E_OPTION', `method '${routine}' is a cuSOLVER routine: it needs backend: 'cuda'`);
+  if (b === 'cpu') return { device: 0, auto: false };
   if (b === 'cuda') {
     const cuda = cudaStatus();
-    throw new WeightscopeError(`backend 'cuda' requested but CUDA is unavailable: ${cuda.reason}`, 'E_CUDA_UNAVAILABLE');
+    if (!cuda.available)
+      throw new WeightscopeError(`backend 'cuda' requested but CUDA is unavailable: ${cuda.reason}`, 'E_CUDA_UNAVAILABLE');
+    return { device: routine === 'gesvdj' ? 2 : routine === 'gesvdp' ? 3 : 1, auto: false };
   }
-  return 'cpu';
+  if (flops < crossover || !cudaStatus().available) return { device: 0, auto: true };
+  return { device: 1, auto: true };
+}
+
+function gpuOom(p: Placement, e: unknown): boolean {
+  return p.auto && p.device > 0 && e instanceof WeightscopeError && e.code === 'E_CUDA_OOM';
+}
+
+/** Runs the call where `p` says; under 'auto', a GPU out-of-memory error reruns it on the CPU. */
+export async function runPlaced<R>(p: Placement, run: (device: number) => Promise<R>): Promise<R> {
+  try {
+    return await run(p.device);
+  } catch (e) {
+    if (gpuOom(p, e)) return run(0);
+    throw e;
+  }
+}
+
+export function runPlacedSync<R>(p: Placement, run: (device: number) => R): R {
+  try {
+    return run(p.device);
+  } catch (e) {
+    if (gpuOom(p, e)) return run(0);
+    throw e;
+  }
 }

@@ -1,18 +1,29 @@
-// Singular values and vectors. Routines: svdvals -> ?gesdd JOBZ='N' (fallback ?gesvd), or with
+// Singular values and vectors. CPU routines: svdvals -> ?gesdd JOBZ='N' (fallback ?gesvd), or with
 // method 'gram' ?syrk + ?syevd; svd -> ?gesdd JOBZ='S' (thin) / 'A' (full), top-k -> ?gesvdx.
+// GPU routines (backend 'cuda' or 'auto' above the crossover): gesvdj or Xgesvdp, Gram via syrk + Xsyevd.
 import { native, type FloatArray } from '../binding.js';
 import { fail } from '../errors.js';
 import { unpack } from './matrix.js';
-import { checkOptions, resolveBackend, type BackendOptions } from './options.js';
+import {
+  checkOptions,
+  jobFlops,
+  resolveBackend,
+  runPlaced,
+  runPlacedSync,
+  type BackendOptions,
+  type GpuSvdRoutine,
+} from './options.js';
 
 export interface SvdvalsOptions extends BackendOptions {
   /**
-   * 'gesdd' (default): LAPACK's SVD, accurate to ~eps*sigma_i for every value.
+   * 'gesdd' (default): a full-accuracy SVD: LAPACK's ?gesdd on the CPU (~eps*sigma_i for every value);
+   * on the GPU cuSOLVER's gesvdj up to min(rows, cols) = 1024, Xgesvdp above.
    * 'gram': eigenvalues of the smaller Gram matrix (?syrk + ?syevd), ~3x faster on large matrices, but
    * absolute error ~eps*sigma_max^2 in sigma^2: small singular values lose digits. Fine for the ESD's
    * large eigenvalues; not for ranks or condition numbers.
+   * 'gesvdj' / 'gesvdp': pin one cuSOLVER routine (backend 'cuda' only).
    */
-  method?: 'gesdd' | 'gram';
+  method?: 'gesdd' | 'gram' | GpuSvdRoutine;
 }
 
 export interface SvdOptions extends BackendOptions {
@@ -20,6 +31,11 @@ export interface SvdOptions extends BackendOptions {
   k?: number;
   /** Full U (rows x rows) and Vt (cols x cols) instead of thin. */
   full?: boolean;
+  /**
+   * Pin a cuSOLVER routine (backend 'cuda' only): 'gesvdj' (Jacobi) or 'gesvdp' (polar decomposition).
+   * On the GPU, top-k computes the thin SVD and keeps k triplets.
+   */
+  method?: GpuSvdRoutine;
 }
 
 export interface SvdResult<A extends FloatArray = FloatArray> {
@@ -29,12 +45,12 @@ export interface SvdResult<A extends FloatArray = FloatArray> {
   S: A;
   /** r x cols, row-major */
   Vt: { data: A; shape: [number, number] };
-  /** The LAPACK routine that produced it: "dgesdd", "sgesvd" (fallback), "dgesvdx", ... */
+  /** The routine that produced it: "dgesdd", "sgesvd" (fallback), "dgesvdx", "cusolverDnDgesvdj", ... */
   routine: string;
 }
 
 const SVDVALS_OPTS = ['backend', 'method'] as const;
-const SVD_OPTS = ['backend', 'k', 'full'] as const;
+const SVD_OPTS = ['backend', 'k', 'full', 'method'] as const;
 
 function svdMode(opts: SvdOptions, rows: number, cols: number): number {
   if (opts.k !== undefined) {
@@ -64,9 +80,16 @@ function gramToSvdvals(w: FloatArray): FloatArray {
   return s;
 }
 
-function checkMethod(opts: SvdvalsOptions): 'gesdd' | 'gram' {
+function checkMethod(opts: SvdvalsOptions): NonNullable<SvdvalsOptions['method']> {
   const m = opts.method ?? 'gesdd';
-  if (m !== 'gesdd' && m !== 'gram') fail('E_OPTION', `method must be 'gesdd' or 'gram', got ${JSON.stringify(m)}`);
+  if (m !== 'gesdd' && m !== 'gram' && m !== 'gesvdj' && m !== 'gesvdp')
+    fail('E_OPTION', `method must be 'gesdd', 'gram', 'gesvdj' or 'gesvdp', got ${JSON.stringify(m)}`);
+  return m;
+}
+
+function gpuRoutine(m: unknown): GpuSvdRoutine | undefined {
+  if (m === undefined) return undefined;
+  if (m !== 'gesvdj' && m !== 'gesvdp') fail('E_OPTION', `svd: method must be 'gesvdj' or 'gesvdp', got ${JSON.stringify(m)}`);
   return m;
 }
 
@@ -74,34 +97,38 @@ function checkMethod(opts: SvdvalsOptions): 'gesdd' | 'gram' {
 export async function svdvals<A extends FloatArray>(m: { data: A; shape: readonly [number, number] }, opts?: SvdvalsOptions): Promise<A>;
 export async function svdvals(m: unknown, opts?: SvdvalsOptions): Promise<FloatArray> {
   const o = checkOptions(opts, SVDVALS_OPTS, 'svdvals');
-  resolveBackend(o);
+  const method = checkMethod(o);
   const [data, rows, cols] = unpack(m);
-  if (checkMethod(o) === 'gram') return gramToSvdvals(await native.gramEigvalsh(data, rows, cols, true));
-  return (await native.svdvals(data, rows, cols, true)).S;
+  const p = resolveBackend(o, jobFlops(rows, cols), method === 'gesvdj' || method === 'gesvdp' ? method : undefined);
+  if (method === 'gram') return runPlaced(p, async (d) => gramToSvdvals(await native.gramEigvalsh(data, rows, cols, true, d)));
+  return runPlaced(p, async (d) => (await native.svdvals(data, rows, cols, true, d)).S);
 }
 
 export function svdvalsSync<A extends FloatArray>(m: { data: A; shape: readonly [number, number] }, opts?: SvdvalsOptions): A;
 export function svdvalsSync(m: unknown, opts?: SvdvalsOptions): FloatArray {
   const o = checkOptions(opts, SVDVALS_OPTS, 'svdvalsSync');
-  resolveBackend(o);
+  const method = checkMethod(o);
   const [data, rows, cols] = unpack(m);
-  if (checkMethod(o) === 'gram') return gramToSvdvals(native.gramEigvalsh(data, rows, cols, false));
-  return native.svdvals(data, rows, cols, false).S;
+  const p = resolveBackend(o, jobFlops(rows, cols), method === 'gesvdj' || method === 'gesvdp' ? method : undefined);
+  if (method === 'gram') return runPlacedSync(p, (d) => gramToSvdvals(native.gramEigvalsh(data, rows, cols, false, d)));
+  return runPlacedSync(p, (d) => native.svdvals(data, rows, cols, false, d).S);
 }
 
 /** Thin SVD by default (U rows x r, S, Vt r x cols, r = min(rows, cols)); `full`; or top-`k`. */
 export async function svd<A extends FloatArray>(m: { data: A; shape: readonly [number, number] }, opts?: SvdOptions): Promise<SvdResult<A>>;
 export async function svd(m: unknown, opts?: SvdOptions): Promise<SvdResult> {
   const o = checkOptions(opts, SVD_OPTS, 'svd');
-  resolveBackend(o);
   const [data, rows, cols] = unpack(m);
-  return toResult(await native.svd(data, rows, cols, svdMode(o, rows, cols), true));
+  const mode = svdMode(o, rows, cols);
+  const p = resolveBackend(o, jobFlops(rows, cols), gpuRoutine(o.method));
+  return runPlaced(p, async (d) => toResult(await native.svd(data, rows, cols, mode, true, d)));
 }
 
 export function svdSync<A extends FloatArray>(m: { data: A; shape: readonly [number, number] }, opts?: SvdOptions): SvdResult<A>;
 export function svdSync(m: unknown, opts?: SvdOptions): SvdResult {
   const o = checkOptions(opts, SVD_OPTS, 'svdSync');
-  resolveBackend(o);
   const [data, rows, cols] = unpack(m);
-  return toResult(native.svd(data, rows, cols, svdMode(o, rows, cols), false));
+  const mode = svdMode(o, rows, cols);
+  const p = resolveBackend(o, jobFlops(rows, cols), gpuRoutine(o.method));
+  return runPlacedSync(p, (d) => toResult(native.svd(data, rows, cols, mode, false, d)));
 }

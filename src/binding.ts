@@ -34,6 +34,8 @@ export interface RawBinding {
   svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: false, device?: number): FloatArray[];
   svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: true, device?: number): Promise<FloatArray[]>;
   cudaMemInfo(): { free: number; total: number } | null;
+  _cudaHold(bytes: number): boolean;
+  _cudaRelease(): void;
   cudaProbe(dirs: string[]): {
     available: boolean;
     reason: string;

@@ -73,4 +73,19 @@ describe('CUDA loader (no GPU needed)', () => {
       }
     },
   );
+
+  // NVIDIA's headers, from the same wheels (CUDA 13: nvidia/cu13/include; 12: nvidia/<component>/include)
+  // plus a toolkit's include folder for the crt/ headers the wheels leave out.
+  const includeDirs = [...wheels.map((d) => join(d, '..', 'include')), '/usr/local/cuda/include'].filter((d) => existsSync(d));
+  const haveHeaders = includeDirs.some((d) => existsSync(join(d, 'cusolverDn.h'))) && includeDirs.some((d) => existsSync(join(d, 'crt', 'host_defines.h')));
+  it.skipIf(!haveHeaders)(
+    "native/cusolver/cuda_api.h matches NVIDIA's headers: every prototype and enum value (skipped without the wheels' headers and /usr/local/cuda/include)",
+    () => {
+      const r = spawnSync('g++', ['-std=c++17', '-fsyntax-only', ...includeDirs.map((d) => `-I${d}`), 'test/cuda/signature_check.cc'], {
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    },
+  );
 });

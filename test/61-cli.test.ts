@@ -43,6 +43,9 @@ describe('weightscope CLI', () => {
     const lines = c.out.trim().split('\r\n');
     expect(lines[0].split(',')).toContain('alpha');
     expect(lines.length).toBe(doc.layers.length + 1);
+    // --json and --csv are shorthands for --format json / csv
+    expect(cli('analyze', model, '--json', '--no-progress').out).toBe(j.out);
+    expect(cli('analyze', model, '--csv', '--no-progress').out).toBe(c.out);
   });
 
   it('progress goes to stderr as plain lines when not a TTY, never to stdout', () => {

@@ -73,6 +73,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("svdvalsBatch", Napi::Function::New(env, SvdvalsBatch));
   exports.Set("cudaProbe", Napi::Function::New(env, CudaProbe));
   exports.Set("cudaMemInfo", Napi::Function::New(env, CudaMemInfo));
+  exports.Set("_cudaHold", Napi::Function::New(env, CudaHold));
+  exports.Set("_cudaRelease", Napi::Function::New(env, CudaRelease));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));

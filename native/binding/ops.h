@@ -13,4 +13,6 @@ Napi::Value GramEigvalsh(const Napi::CallbackInfo& info);  // (data, rows, cols,
 Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info);  // (arrays[], rows, cols, async, device) -> S[]
 Napi::Value CudaProbe(const Napi::CallbackInfo& info);     // (dirs[]) -> what the CUDA loader found
 Napi::Value CudaMemInfo(const Napi::CallbackInfo& info);   // () -> {free, total} bytes of device 0, or null
+Napi::Value CudaHold(const Napi::CallbackInfo& info);      // test hook: (bytes) -> allocated?
+Napi::Value CudaRelease(const Napi::CallbackInfo& info);   // test hook: frees what CudaHold took
 }  // namespace ws::binding

@@ -31,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('analyse every weight matrix of a model: .safetensors (or sharded index.json), tfjs model.json, .onnx, or a folder')
     .argument('<path>', 'model file or folder')
     .addOption(new Option('--format <format>', 'stdout format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--json', 'same as --format json').conflicts(['csv']))
+    .option('--csv', 'same as --format csv')
     .option('--out <dir>', 'write layers.json, layers.csv (and report.html, plots/) here')
     .option('--html', 'write a self-contained HTML report (needs --out)')
     .option('--plots', 'write an SVG ESD plot per layer (needs --out)')
@@ -43,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--threads <n>', 'BLAS threads for large layers', int)
     .option('--concurrency <n>', 'layers analysed at once', int)
     .option('--no-progress', 'no progress output on stderr')
-    .action(async (path: string, o) => runAnalyze(path, o));
+    .action(async (path: string, o) => runAnalyze(path, { ...o, format: o.json ? 'json' : o.csv ? 'csv' : o.format }));
 
   program
     .command('demo')

@@ -1,0 +1,93 @@
+// The GPU code path without a GPU: builds the CPU stand-in for libcudart/libcusolver/libcublas
+// (test/cuda/mock_cuda.cc, strict about device pointers, sizes and copy directions) and runs the whole
+// GPU suite (test/gpu, `npm run test:gpu`) against it in a child process, plus the loader's
+// no-driver and no-device stages. What this cannot show is cuSOLVER's real numerics and speed: those
+// need `npm run test:gpu` on a machine with an NVIDIA GPU.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = process.cwd();
+const mockDir = resolve(root, 'test/output/cuda-mock');
+const haveCompiler = spawnSync('g++', ['--version']).status === 0;
+const dist = pathToFileURL(join(root, 'dist', 'index.js')).href;
+
+function mockEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, WEIGHTSCOPE_CUDA_LIB_DIR: mockDir, WEIGHTSCOPE_CUDA_MOCK: '1', ...extra };
+}
+
+describe.skipIf(!haveCompiler)('GPU path on the CPU stand-in for CUDA (skipped without g++)', () => {
+  beforeAll(() => {
+    const r = spawnSync('bash', ['scripts/build-cuda-mock.sh', mockDir], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('the whole GPU suite passes, nothing skipped', () => {
+    const report = resolve(root, 'test/output/gpu-mock-results.json');
+    rmSync(report, { force: true });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/gpu/vitest.config.ts'],
+      {
+        encoding: 'utf8',
+        env: mockEnv({ WEIGHTSCOPE_GPU_MAX_N: '256', MOCK_CUDA_TOTAL_BYTES: String(256 << 20), WEIGHTSCOPE_TEST_JSON: report }),
+        timeout: 300_000,
+      },
+    );
+    expect(r.status, r.stdout.slice(-4000) + r.stderr.slice(-2000)).toBe(0);
+    const j = JSON.parse(readFileSync(report, 'utf8'));
+    console.log(`GPU suite on the stand-in: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests} skipped`);
+    expect(j.numFailedTests).toBe(0);
+    expect(j.numPendingTests).toBe(0);
+    expect(j.numPassedTests).toBeGreaterThanOrEqual(55);
+  });
+
+  function probe(extra: Record<string, string>) {
+    const r = spawnSync(process.execPath, ['-e', `import('${dist}').then(w => console.log(JSON.stringify(w.backends().cuda)))`], {
+      encoding: 'utf8',
+      env: mockEnv(extra),
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  }
+
+  it('loader stages: libraries and symbols found, then no driver / no device are reported as such', () => {
+    const ok = probe({});
+    expect(ok).toMatchObject({ available: true, stage: 'ok', missingSymbols: [] });
+    expect(ok.devices[0]).toMatchObject({ index: 0, computeCapability: '9.0', memoryTotal: 1 << 30 });
+    expect(ok.libraryPaths.cusolver).toBe(join(mockDir, 'libcudart.so.13'));
+    expect(probe({ MOCK_CUDA_NO_DRIVER: '1' })).toMatchObject({ available: false, stage: 'driver', reason: expect.stringContaining('driver') });
+    expect(probe({ MOCK_CUDA_NO_DEVICE: '1' })).toMatchObject({
+      available: false,
+      stage: 'device',
+      reason: expect.stringContaining('cudaErrorNoDevice'),
+    });
+  });
+
+  it("the CLI's --backend cuda runs the analysis on the GPU path and gives the CPU's numbers", () => {
+    const cli = join(root, 'dist/cli/main.js');
+    const target = join(root, 'node_modules/@vladmandic/face-api/model/face_landmark_68_tiny_model-weights_manifest.json');
+    const log = resolve(root, 'test/output/cuda-mock-cli.log');
+    rmSync(log, { force: true });
+    const run = (backend: string) =>
+      spawnSync(process.execPath, [cli, 'analyze', target, '--json', '--backend', backend, '--no-progress'], {
+        encoding: 'utf8',
+        env: mockEnv({ MOCK_CUDA_LOG: log }),
+      });
+    const c = run('cpu');
+    expect(() => readFileSync(log)).toThrow(); // the CPU run made no CUDA call
+    const g = run('cuda');
+    expect(readFileSync(log, 'utf8')).toMatch(/cusolverDn[SD]gesvdj/);
+    expect(g.status, g.stderr).toBe(0);
+    expect(c.status, c.stderr).toBe(0);
+    const lg = JSON.parse(g.stdout).layers, lc = JSON.parse(c.stdout).layers;
+    expect(lg.length).toBe(lc.length);
+    expect(lg.length).toBeGreaterThan(3);
+    for (let i = 0; i < lg.length; i++) {
+      if (lc[i].alpha === undefined || lc[i].alpha === null) continue;
+      expect(Math.abs(lg[i].alpha - lc[i].alpha)).toBeLessThan(1e-6 * Math.max(1, Math.abs(lc[i].alpha)));
+    }
+  });
+});

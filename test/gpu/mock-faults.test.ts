@@ -1,0 +1,66 @@
+// Faults only the CPU stand-in for CUDA can produce on demand (test/cuda/mock_cuda.cc reads them from the
+// environment at each call): solver non-convergence, failing status codes, and a log of which
+// cuSOLVER/cuBLAS routines ran. Skipped on a real GPU, where these cannot be forced.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { eigvalshSync, gramEigvalshSync, nativeStats, svdSync, svdvals, svdvalsBatchSync, svdvalsSync } from '../../src/index.js';
+import { isMock, random } from './helpers.js';
+
+const gpu = { backend: 'cuda' } as const;
+const log = join(tmpdir(), `weightscope-mock-log-${process.pid}.txt`);
+
+function calls(run: () => unknown): string[] {
+  rmSync(log, { force: true });
+  process.env.MOCK_CUDA_LOG = log;
+  try {
+    run();
+  } finally {
+    delete process.env.MOCK_CUDA_LOG;
+  }
+  return readFileSync(log, 'utf8').trim().split('\n');
+}
+
+describe.skipIf(!isMock)('GPU path against injected faults (CPU stand-in for CUDA)', () => {
+  afterEach(() => {
+    delete process.env.MOCK_CUSOLVER_INFO;
+    delete process.env.MOCK_CUSOLVER_STATUS;
+    expect(nativeStats().deviceLiveBytes).toBe(0); // freed on every error path
+  });
+
+  it('solver info > 0 is E_LAPACK naming the routine and info, for every solver', async () => {
+    process.env.MOCK_CUSOLVER_INFO = '5';
+    const m = random(30, 20, 1, 'f64');
+    expect(() => svdvalsSync(m, { ...gpu, method: 'gesvdj' })).toThrow(
+      expect.objectContaining({ code: 'E_LAPACK', routine: 'cusolverDnDgesvdj', info: 5, message: expect.stringContaining('did not converge') }),
+    );
+    await expect(svdvals(m, { ...gpu, method: 'gesvdp' })).rejects.toMatchObject({ code: 'E_LAPACK', routine: 'cusolverDnXgesvdp(f64)' });
+    expect(() => svdSync(random(9, 6, 2, 'f32'), gpu)).toThrow(expect.objectContaining({ code: 'E_LAPACK', routine: 'cusolverDnSgesvdj' }));
+    expect(() => eigvalshSync(random(8, 8, 3, 'f64'), gpu)).toThrow(expect.objectContaining({ code: 'E_LAPACK', routine: 'cusolverDnXsyevd(f64)' }));
+    expect(() => gramEigvalshSync(m, gpu)).toThrow(expect.objectContaining({ code: 'E_LAPACK' }));
+    expect(() => svdvalsBatchSync([random(4, 4, 1, 'f64'), random(4, 4, 2, 'f64')], gpu)).toThrow(
+      expect.objectContaining({ code: 'E_LAPACK', message: expect.stringMatching(/^matrix 0: cusolverDnDgesvdjBatched/) }),
+    );
+  });
+
+  it('a failing cuSOLVER status is E_CUDA with the status name and the call', () => {
+    process.env.MOCK_CUSOLVER_STATUS = '7';
+    expect(() => svdvalsSync(random(10, 10, 1, 'f64'), gpu)).toThrow(
+      expect.objectContaining({ code: 'E_CUDA', routine: 'cusolverDnDgesvdj', info: 7, message: expect.stringContaining('CUSOLVER_STATUS_INTERNAL_ERROR') }),
+    );
+    process.env.MOCK_CUSOLVER_STATUS = '2';
+    expect(() => eigvalshSync(random(10, 10, 1, 'f64'), gpu)).toThrow(expect.objectContaining({ code: 'E_CUDA_OOM' }));
+  });
+
+  it('routine choice: gesvdjBatched up to 32x32, a loop above; gesvdj up to min dim 1024, Xgesvdp above; syrk then Xsyevd', () => {
+    expect(calls(() => svdvalsBatchSync([random(20, 20, 1, 'f64'), random(20, 20, 2, 'f64')], gpu))).toEqual(['cusolverDnDgesvdjBatched']);
+    expect(calls(() => svdvalsBatchSync([random(40, 20, 1, 'f32'), random(40, 20, 2, 'f32'), random(40, 20, 3, 'f32')], gpu))).toEqual(
+      Array(3).fill('cusolverDnSgesvdj'),
+    );
+    expect(calls(() => svdvalsSync(random(1030, 1024, 1, 'f32'), gpu))).toEqual(['cusolverDnSgesvdj']);
+    expect(calls(() => svdvalsSync(random(1030, 1025, 1, 'f32'), gpu))).toEqual(['cusolverDnXgesvdp']);
+    expect(calls(() => gramEigvalshSync(random(50, 20, 1, 'f64'), gpu))).toEqual(['cublasDsyrk_v2', 'cusolverDnXsyevd']);
+    expect(calls(() => svdvalsSync(random(50, 20, 1, 'f64'), { ...gpu, method: 'gram' }))).toEqual(['cublasDsyrk_v2', 'cusolverDnXsyevd']);
+  });
+});

@@ -64,12 +64,8 @@ export async function runAnalyze(path: string, o: AnalyzeCliOptions): Promise<vo
   if (!['table', 'json', 'csv'].includes(o.format)) throw new UsageError(`--format must be table, json or csv, got '${o.format}'`);
   if (!existsSync(path)) throw new UsageError(`no such file or folder: ${path}`);
   if ((o.html || o.plots) && !o.out) throw new UsageError('--html and --plots need --out DIR');
-  if (o.backend !== undefined) {
-    if (o.backend === 'cuda' && !cudaStatus().available)
-      throw new WeightscopeError(`--backend cuda: CUDA is unavailable: ${cudaStatus().reason}`, 'E_CUDA_UNAVAILABLE');
-    // Every linalg call below (ESD, FARMS, traps) reads its default backend from here.
-    process.env.WEIGHTSCOPE_BACKEND = o.backend;
-  }
+  if (o.backend === 'cuda' && !cudaStatus().available)
+    throw new WeightscopeError(`--backend cuda: CUDA is unavailable: ${cudaStatus().reason}`, 'E_CUDA_UNAVAILABLE');
   if (o.threads !== undefined) setThreads(o.threads);
   const progress = createProgress(o.progress !== false);
   const report = await analyze(path, {
@@ -77,6 +73,7 @@ export async function runAnalyze(path: string, o: AnalyzeCliOptions): Promise<vo
     farms: o.farms,
     layers: o.layers,
     method: o.method,
+    backend: o.backend,
     precision: o.precision,
     concurrency: o.concurrency,
     keepEsd: !!(o.html || o.plots),

@@ -17,7 +17,7 @@ import {
   type FloatArray,
   type Matrix,
 } from '../linalg/index.js';
-import { checkOptions } from '../linalg/options.js';
+import { checkOptions, type Backend } from '../linalg/options.js';
 import { skipReason, type LimitOptions } from './limits.js';
 import { toSlices, type LayerType, type WeightInput, type WeightOptions, type WeightSlices } from './weights.js';
 
@@ -38,6 +38,8 @@ export interface EsdOptions extends WeightOptions, LimitOptions {
   preset?: EsdPreset;
   /** 'gesdd' (default, accurate small eigenvalues) or 'gram' (?syrk + ?syevd, faster, see header). */
   method?: 'gesdd' | 'gram';
+  /** Where the SVDs run: 'auto' (default), 'cpu' or 'cuda' (see linalg's BackendOptions). */
+  backend?: Backend;
 }
 
 export interface EsdResult {
@@ -76,6 +78,7 @@ const OPTS = [
   'threshold',
   'preset',
   'method',
+  'backend',
 ] as const;
 
 interface Plan {
@@ -173,20 +176,22 @@ function assemble(p: Plan, svals: FloatArray[] | null, gramEvals: FloatArray[] |
 export async function esd(W: WeightInput, opts?: EsdOptions): Promise<EsdResult> {
   const p = plan(W, opts, 'esd');
   if (p.skipped) return assemble(p, [], null);
+  const be = { backend: opts?.backend };
   const s = p.w.slices;
   if (p.method === 'gram') {
     const ev: FloatArray[] = [];
-    for (const m of s) ev.push(await gramEigvalsh(m));
+    for (const m of s) ev.push(await gramEigvalsh(m, be));
     return assemble(p, null, ev);
   }
-  return assemble(p, s.length === 1 ? [await svdvals(s[0])] : await svdvalsBatch(s as Matrix[]), null);
+  return assemble(p, s.length === 1 ? [await svdvals(s[0], be)] : await svdvalsBatch(s as Matrix[], be), null);
 }
 
 /** Synchronous esd(): blocks the event loop for the duration of the SVDs. */
 export function esdSync(W: WeightInput, opts?: EsdOptions): EsdResult {
   const p = plan(W, opts, 'esdSync');
   if (p.skipped) return assemble(p, [], null);
+  const be = { backend: opts?.backend };
   const s = p.w.slices;
-  if (p.method === 'gram') return assemble(p, null, s.map((m) => gramEigvalshSync(m)));
-  return assemble(p, s.length === 1 ? [svdvalsSync(s[0])] : svdvalsBatchSync(s as Matrix[]), null);
+  if (p.method === 'gram') return assemble(p, null, s.map((m) => gramEigvalshSync(m, be)));
+  return assemble(p, s.length === 1 ? [svdvalsSync(s[0], be)] : svdvalsBatchSync(s as Matrix[], be), null);
 }

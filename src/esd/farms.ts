@@ -3,7 +3,7 @@
 // All submatrices of a layer have one shape, so they go to the native core in batches (svdvalsBatch).
 import { fail } from '../errors.js';
 import { svdvalsBatch, svdvalsBatchSync, type FloatArray, type Matrix } from '../linalg/index.js';
-import { checkOptions } from '../linalg/options.js';
+import { checkOptions, type BackendOptions } from '../linalg/options.js';
 import { toSlices, type Conv2dLayout, type LayerType, type WeightInput } from './weights.js';
 
 /**
@@ -13,7 +13,7 @@ import { toSlices, type Conv2dLayout, type LayerType, type WeightInput } from '.
  */
 export type FarmsPreset = 'llm' | 'image' | 'default';
 
-export interface FarmsOptions {
+export interface FarmsOptions extends BackendOptions {
   preset?: FarmsPreset;
   windowRows?: number;
   /** Aspect ratio of the submatrices: columns = floor(rows·q). */
@@ -55,7 +55,7 @@ const PRESETS = {
   default: { windowRows: 100, q: 2.0, ops: null, step: 10, xmin: 'mid' },
 } as const;
 
-const OPTS = ['preset', 'windowRows', 'q', 'ops', 'step', 'layerType', 'layout', 'conv2dNorm'] as const;
+const OPTS = ['preset', 'windowRows', 'q', 'ops', 'step', 'layerType', 'layout', 'conv2dNorm', 'backend'] as const;
 
 /** Window starts along one dimension: fixed count `ops` (FARMS fixed_sampling) or sliding `step`. */
 export function farmsWindows(dim: number, win: number, ops: number | null, step: number | null): number[] {
@@ -197,13 +197,13 @@ function assemble(job: Job, svals: FloatArray[]): FarmsEsd {
 export async function farmsEsd(W: WeightInput, opts?: FarmsOptions): Promise<FarmsEsd> {
   const job = plan(W, opts, 'farmsEsd');
   const svals: FloatArray[] = [];
-  for (const b of batches(job.mats)) svals.push(...(await svdvalsBatch(b)));
+  for (const b of batches(job.mats)) svals.push(...(await svdvalsBatch(b, { backend: opts?.backend })));
   return assemble(job, svals);
 }
 
 export function farmsEsdSync(W: WeightInput, opts?: FarmsOptions): FarmsEsd {
   const job = plan(W, opts, 'farmsEsdSync');
   const svals: FloatArray[] = [];
-  for (const b of batches(job.mats)) svals.push(...svdvalsBatchSync(b));
+  for (const b of batches(job.mats)) svals.push(...svdvalsBatchSync(b, { backend: opts?.backend }));
   return assemble(job, svals);
 }

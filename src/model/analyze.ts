@@ -7,7 +7,7 @@ import type { WeightInput } from '../esd/weights.js';
 import { skipReason } from '../esd/limits.js';
 import { fail, WeightscopeError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { checkOptions } from '../linalg/options.js';
+import { checkOptions, type Backend } from '../linalg/options.js';
 import { analyzeMatrix, summarize, type LayerReport, type AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
 import { rankFromSvdvals } from '../metrics/rank.js';
 import { openModel } from './reader.js';
@@ -58,6 +58,8 @@ export interface ModelAnalyzeOptions {
    * ~eps·λ_max, fine for alpha and the MP fit; use with precision 'float64' on float32 weights).
    */
   method?: 'gesdd' | 'gram';
+  /** Where the SVDs run: 'auto' (default: the GPU for layers above the crossover when CUDA is usable), 'cpu' or 'cuda'. */
+  backend?: Backend;
   /** Keep each layer's eigenvalues (for plots) in the result's `esd` map. Default false. */
   keepEsd?: boolean;
   /** Passed to analyzeMatrix: WeightWatcher's limits and fit choices. */
@@ -89,7 +91,7 @@ export interface ModelReport {
   seconds: number;
 }
 
-const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed'] as const;
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed'] as const;
 const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms'];
 
 interface Job {
@@ -248,7 +250,7 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
       keepEsd: metrics.has('rank') || !!esd,
     };
     if (lt === 'conv2d' && job.layout) mo.layout = job.layout;
-    for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'method'] as const)
+    for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'method', 'backend'] as const)
       if (o[k] !== undefined) (mo as Record<string, unknown>)[k] = o[k];
     let report: LayerReport;
     try {

@@ -30,7 +30,7 @@ export interface AnalyzeOptions extends EsdOptions, Omit<PowerLawOptions, 'thres
   keepEsd?: boolean;
 }
 
-const ESD_KEYS = ['layerType', 'layout', 'conv2dNorm', 'minEvals', 'maxEvals', 'maxN', 'normalize', 'threshold', 'preset', 'method'] as const;
+const ESD_KEYS = ['layerType', 'layout', 'conv2dNorm', 'minEvals', 'maxEvals', 'maxN', 'normalize', 'threshold', 'preset', 'method', 'backend'] as const;
 const PL_KEYS = ['xmin', 'xminPos', 'fixFingers', 'maxFingers', 'fingerThresh'] as const;
 const OPTS = [...ESD_KEYS, ...PL_KEYS, 'name', 'mpFit', 'randomize', 'seed', 'shuffles', 'farms', 'keepEsd'] as const;
 
@@ -193,6 +193,7 @@ function trapsOpts(p: Parsed, e: EsdResult) {
     layerType: p.esdOpts.layerType,
     layout: p.esdOpts.layout,
     conv2dNorm: p.esdOpts.conv2dNorm,
+    backend: p.esdOpts.backend,
   };
 }
 
@@ -206,7 +207,7 @@ export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Prom
   const e = await esd(W, p.esdOpts);
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? await correlationTraps(W, trapsOpts(p, e)) : null;
-  const farms = p.farms ? await farmsFit(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, ...p.farms }) : null;
+  const farms = p.farms ? await farmsFit(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, backend: p.esdOpts.backend, ...p.farms }) : null;
   return build(p, e, traps, farms);
 }
 
@@ -216,6 +217,6 @@ export function analyzeMatrixSync(W: WeightInput, opts?: AnalyzeOptions): LayerR
   const e = esdSync(W, p.esdOpts);
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? correlationTrapsSync(W, trapsOpts(p, e)) : null;
-  const farms = p.farms ? farmsFitSync(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, ...p.farms }) : null;
+  const farms = p.farms ? farmsFitSync(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, backend: p.esdOpts.backend, ...p.farms }) : null;
   return build(p, e, traps, farms);
 }

@@ -6,10 +6,10 @@ import { fail } from '../../errors.js';
 import { fitMarchenkoPastur, type MpFit } from '../../fit/mp.js';
 import { mpCdf, mpEdges } from '../../fit/mplaw.js';
 import { svdvalsBatch, svdvalsBatchSync, type FloatArray, type Matrix } from '../../linalg/index.js';
-import { checkOptions } from '../../linalg/options.js';
+import { checkOptions, type BackendOptions } from '../../linalg/options.js';
 import { shuffled, xoshiro128 } from './prng.js';
 
-export interface TrapsOptions extends WeightOptions {
+export interface TrapsOptions extends WeightOptions, BackendOptions {
   /** Seed of the shuffles (WW uses numpy's unseeded global generator). Default 0. */
   seed?: number;
   /** Shuffled copies pooled for the MP fit. Default 5 when M < 100, else 1 (WW). */
@@ -53,7 +53,7 @@ export interface CorrelationTraps {
   shuffles: number;
 }
 
-const OPTS = ['seed', 'shuffles', 'evals', 'layerType', 'layout', 'conv2dNorm'] as const;
+const OPTS = ['seed', 'shuffles', 'evals', 'layerType', 'layout', 'conv2dNorm', 'backend'] as const;
 
 interface Job {
   w: WeightSlices;
@@ -175,10 +175,10 @@ function finish(job: Job, svals: FloatArray[]): CorrelationTraps {
 /** Correlation traps of a dense or conv2d weight (formulas.md §5). Runs on the libuv pool. */
 export async function correlationTraps(W: unknown, opts?: TrapsOptions): Promise<CorrelationTraps> {
   const job = plan(W, opts, 'correlationTraps');
-  return finish(job, await svdvalsBatch(job.mats));
+  return finish(job, await svdvalsBatch(job.mats, { backend: opts?.backend }));
 }
 
 export function correlationTrapsSync(W: unknown, opts?: TrapsOptions): CorrelationTraps {
   const job = plan(W, opts, 'correlationTrapsSync');
-  return finish(job, svdvalsBatchSync(job.mats));
+  return finish(job, svdvalsBatchSync(job.mats, { backend: opts?.backend }));
 }

@@ -74,6 +74,14 @@ describe('stress and leaks', () => {
     expect(new Set(out.values).size).toBe(1);
   });
 
+  it('terminating workers in the middle of native calls (async and throwing sync ones) never aborts the process', () => {
+    const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-terminate-loop.mjs'), dist, '12'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ rounds: 12 });
+  });
+
   it('process.exit while async jobs run neither crashes nor hangs', () => {
     for (let i = 0; i < 3; i++) {
       const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-exit.mjs'), dist], { encoding: 'utf8', timeout: 30_000 });

@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['test/**/*.test.ts'],
+    // test/gpu is its own suite (npm run test:gpu); test/19-cuda-mock.test.ts runs it on the CUDA stand-in
+    exclude: ['test/gpu/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Native calls are CPU-bound; one worker per file keeps timing-sensitive tests (event-loop lag) honest.

@@ -1,5 +1,6 @@
 // Singular values of many equal-shaped matrices on the GPU: gesvdjBatched for matrices up to 32 x 32
-// (its limit), else the whole batch uploaded once and run through one SvdSolver (one workspace).
+// (its limit), else the batch uploaded at once and run through one SvdSolver (one workspace). A batch
+// that does not fit in free device memory runs in chunks.
 #include <algorithm>
 #include <climits>
 #include <vector>
@@ -68,6 +69,27 @@ void gesvdj_batched(Session& s, DeviceBuffer<T>& dA, DeviceBuffer<T>& dS, Device
                    name.c_str());
 }
 
+
+// One chunk of the batch: uploaded, solved and downloaded into out (count * p values) and info.
+template <typename T>
+void run_chunk(Session& s, const T* a, std::size_t count, std::size_t m, std::size_t n, SvdRoutine routine, T* out,
+               int* info, std::string& name) {
+  const std::size_t p = std::min(m, n), size = m * n;
+  DeviceBuffer<T> dA(s, size * count, "the batch"), dS(s, p * count, "the singular values");
+  DeviceBuffer<int> dInfo(s, count, "info");
+  dA.upload(a, size * count);
+  if (routine != SvdRoutine::Gesvdp && m <= kBatchedMaxDim && n <= kBatchedMaxDim) {
+    gesvdj_batched<T>(s, dA, dS, dInfo, int(m), int(n), int(count), name);
+  } else {
+    SvdSolver<T> solver(s, pick(routine, p), false, true, int(m), int(n), dA.get(), dS.get(), nullptr, nullptr);
+    for (std::size_t i = 0; i < count; ++i)
+      solver.run(dA.get() + i * size, dS.get() + i * p, nullptr, nullptr, dInfo.get() + i);
+    name = solver.name();
+  }
+  dInfo.download(info, count);
+  dS.download(out, p * count);
+}
+
 }  // namespace
 
 template <typename T>
@@ -77,25 +99,22 @@ Buffer<T> svdvals_batch(const T* a, std::size_t count, std::size_t rows, std::si
   require_finite_batch(a, count, rows, cols);
   const std::size_t m = cols, n = rows, p = std::min(m, n), size = m * n;
   Session s;
-  s.require_free((size + p) * count * sizeof(T) + count * sizeof(int), "the batch and its singular values");
-  DeviceBuffer<T> dA(s, size * count, "the batch"), dS(s, p * count, "the singular values");
-  DeviceBuffer<int> dInfo(s, count, "info");
-  dA.upload(a, size * count);
-  std::string name;
-  const bool batched = routine != SvdRoutine::Gesvdp && m <= kBatchedMaxDim && n <= kBatchedMaxDim;
-  if (batched) {
-    gesvdj_batched<T>(s, dA, dS, dInfo, int(m), int(n), int(count), name);
-  } else {
-    SvdSolver<T> solver(s, pick(routine, p), false, true, int(m), int(n), dA.get(), dS.get(), nullptr, nullptr);
-    for (std::size_t i = 0; i < count; ++i)
-      solver.run(dA.get() + i * size, dS.get() + i * p, nullptr, nullptr, dInfo.get() + i);
-    name = solver.name();
-  }
-  std::vector<int> info(count);
-  dInfo.download(info.data(), count);
-  check_batch_info(info, name);
+  // A batch larger than the free device memory runs in chunks: each matrix needs itself, its values and
+  // an info word; half of what is free is left for the solver's workspace (and gesvdjBatched's U and V).
+  std::size_t free_b = 0, total_b = 0;
+  check_cuda(s.api, s.api.cudaMemGetInfo(&free_b, &total_b), "cudaMemGetInfo");
+  const std::size_t per_matrix = (size + p) * sizeof(T) + sizeof(int) +
+                                 (m <= kBatchedMaxDim && n <= kBatchedMaxDim ? (m * m + n * n) * sizeof(T) : 0);
+  const std::size_t chunk = std::max<std::size_t>(1, std::min(count, free_b / 2 / per_matrix));
   Buffer<T> out(p * count);
-  dS.download(out.data(), p * count);
+  std::vector<int> info(count);
+  std::string name;
+  for (std::size_t first = 0; first < count; first += chunk) {
+    const std::size_t c = std::min(chunk, count - first);
+    s.require_free(c * per_matrix, "a chunk of the batch");
+    run_chunk<T>(s, a + first * size, c, m, n, routine, out.data() + first * p, info.data() + first, name);
+  }
+  check_batch_info(info, name);
   require_finite_output(out.data(), out.size(), name.c_str(), "a matrix is too badly scaled for this precision");
   return out;
 }

@@ -39,7 +39,7 @@ template <typename T>
 Buffer<T> gram_eigvalsh(const T* a, std::size_t rows, std::size_t cols);
 
 // count matrices, contiguous: gesvdjBatched when rows, cols <= 32, else one workspace reused for a loop
-// of gesvdj/Xgesvdp calls over the uploaded batch.
+// of gesvdj/Xgesvdp calls over the uploaded batch; in chunks when the batch does not fit in free memory.
 template <typename T>
 Buffer<T> svdvals_batch(const T* a, std::size_t count, std::size_t rows, std::size_t cols, SvdRoutine routine);
 

@@ -63,4 +63,23 @@ describe.skipIf(!isMock)('GPU path against injected faults (CPU stand-in for CUD
     expect(calls(() => gramEigvalshSync(random(50, 20, 1, 'f64'), gpu))).toEqual(['cublasDsyrk_v2', 'cusolverDnXsyevd']);
     expect(calls(() => svdvalsSync(random(50, 20, 1, 'f64'), { ...gpu, method: 'gram' }))).toEqual(['cublasDsyrk_v2', 'cusolverDnXsyevd']);
   });
+
+  it('a batch larger than the free device memory runs in chunks and gives the same values', () => {
+    const small = Array.from({ length: 64 }, (_, i) => random(20, 20, i, 'f64')); // 64 x (3.2 + 6.4) KiB
+    const big = Array.from({ length: 40 }, (_, i) => random(60, 50, i, 'f64')); // 40 x 23.9 KiB
+    const want = [svdvalsBatchSync(small, gpu), svdvalsBatchSync(big, gpu)];
+    const before = process.env.MOCK_CUDA_TOTAL_BYTES;
+    process.env.MOCK_CUDA_TOTAL_BYTES = String(200 << 10); // 200 KiB of "device" memory
+    try {
+      let got: Float64Array[] = [];
+      expect(calls(() => (got = svdvalsBatchSync(small, gpu) as Float64Array[])).length).toBeGreaterThan(1);
+      got.forEach((s, i) => expect(Array.from(s)).toEqual(Array.from(want[0][i])));
+      const log = calls(() => (got = svdvalsBatchSync(big, gpu) as Float64Array[]));
+      expect(log).toEqual(Array(40).fill('cusolverDnDgesvdj'));
+      got.forEach((s, i) => expect(Array.from(s)).toEqual(Array.from(want[1][i])));
+    } finally {
+      if (before === undefined) delete process.env.MOCK_CUDA_TOTAL_BYTES;
+      else process.env.MOCK_CUDA_TOTAL_BYTES = before;
+    }
+  });
 });

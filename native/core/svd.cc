@@ -7,6 +7,7 @@
 #include "finite.h"
 #include "lapack_typed.h"
 #include "limits.h"
+#include "transpose.h"
 #include "routine_name.h"
 
 namespace ws {
@@ -83,19 +84,6 @@ lapack_int run_gesvd(char job, const View& v, T* a, T* s, T* u, lapack_int ldu, 
   lapack::gesvd(job, job, v.m, v.n, a, v.lda, s, u, ldu, vt, ldvt, work.data(), lwork, &info);
   if (info > 0 || take_injected(g_fail_gesvd)) return info > 0 ? info : 1;
   return info;
-}
-
-// Copies row-major rows x cols `a` into `out` as its column-major form (out[i + j*rows] = a[i*cols + j]),
-// in cache-sized tiles.
-template <typename T>
-void transpose_into(T* out, const T* a, std::size_t rows, std::size_t cols) {
-  constexpr std::size_t B = 64;
-  for (std::size_t i0 = 0; i0 < rows; i0 += B)
-    for (std::size_t j0 = 0; j0 < cols; j0 += B) {
-      const std::size_t i1 = std::min(rows, i0 + B), j1 = std::min(cols, j0 + B);
-      for (std::size_t i = i0; i < i1; ++i)
-        for (std::size_t j = j0; j < j1; ++j) out[i + j * rows] = a[i * cols + j];
-    }
 }
 
 // gesdd, and on non-convergence gesvd on a fresh copy of the input. Sets *routine.

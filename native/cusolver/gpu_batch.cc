@@ -72,16 +72,19 @@ void gesvdj_batched(Session& s, DeviceBuffer<T>& dA, DeviceBuffer<T>& dS, Device
 
 // One chunk of the batch: uploaded, solved and downloaded into out (count * p values) and info.
 template <typename T>
-void run_chunk(Session& s, const T* a, std::size_t count, std::size_t m, std::size_t n, SvdRoutine routine, T* out,
-               int* info, std::string& name) {
-  const std::size_t p = std::min(m, n), size = m * n;
+void run_chunk(Session& s, const T* a, std::size_t count, std::size_t rows, std::size_t cols, SvdRoutine routine,
+               T* out, int* info, std::string& name) {
+  const std::size_t p = std::min(rows, cols), size = rows * cols;
   DeviceBuffer<T> dA(s, size * count, "the batch"), dS(s, p * count, "the singular values");
   DeviceBuffer<int> dInfo(s, count, "info");
-  dA.upload(a, size * count);
-  if (routine != SvdRoutine::Gesvdp && m <= kBatchedMaxDim && n <= kBatchedMaxDim) {
-    gesvdj_batched<T>(s, dA, dS, dInfo, int(m), int(n), int(count), name);
+  if (routine != SvdRoutine::Gesvdp && rows <= kBatchedMaxDim && cols <= kBatchedMaxDim) {
+    dA.upload(a, size * count);
+    gesvdj_batched<T>(s, dA, dS, dInfo, int(cols), int(rows), int(count), name);
   } else {
-    SvdSolver<T> solver(s, pick(routine, p), false, true, int(m), int(n), dA.get(), dS.get(), nullptr, nullptr);
+    const SvdRoutine r = pick(routine, p);
+    const Problem pr = problem_for(r, rows, cols);
+    upload_problem(dA, a, count, rows, cols, pr.flipped);
+    SvdSolver<T> solver(s, r, false, true, int(pr.m), int(pr.n), dA.get(), dS.get(), nullptr, nullptr);
     for (std::size_t i = 0; i < count; ++i)
       solver.run(dA.get() + i * size, dS.get() + i * p, nullptr, nullptr, dInfo.get() + i);
     name = solver.name();
@@ -112,7 +115,7 @@ Buffer<T> svdvals_batch(const T* a, std::size_t count, std::size_t rows, std::si
   for (std::size_t first = 0; first < count; first += chunk) {
     const std::size_t c = std::min(chunk, count - first);
     s.require_free(c * per_matrix, "a chunk of the batch");
-    run_chunk<T>(s, a + first * size, c, m, n, routine, out.data() + first * p, info.data() + first, name);
+    run_chunk<T>(s, a + first * size, c, rows, cols, routine, out.data() + first * p, info.data() + first, name);
   }
   check_batch_info(info, name);
   require_finite_output(out.data(), out.size(), name.c_str(), "a matrix is too badly scaled for this precision");

@@ -5,6 +5,8 @@
 // A row-major rows x cols matrix is the column-major cols x rows matrix A^T, which is what is uploaded
 // (no transpose). If A^T = U' S V'^T then A = V' S U'^T: U' (cols x r, column-major) is already our Vt
 // (r x cols, row-major); V' comes back column-major and is transposed into our U on the host.
+// Xgesvdp is always given a problem with m >= n: when A^T is wide (A tall), A itself is uploaded (a host
+// transpose) and A = U S V^T read the other way round: V (cols x r) is our Vt, U is transposed into ours.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -15,9 +17,10 @@
 namespace ws::cuda {
 
 // Which cuSOLVER SVD: Jacobi (gesvdj) or polar decomposition (Xgesvdp). Auto: gesvdj up to
-// kJacobiMaxDim = min(rows, cols), Xgesvdp above (see README "GPU").
+// min(rows, cols) = kJacobiMaxDim, Xgesvdp above. Published A100 timings put Xgesvdp about 10x ahead of
+// gesvdj already at 400 x 400 (README "GPU"); Jacobi stays for tiny matrices, where it is the batched path.
 enum class SvdRoutine { Auto = 0, Gesvdj = 1, Gesvdp = 2 };
-constexpr std::size_t kJacobiMaxDim = 1024;
+constexpr std::size_t kJacobiMaxDim = 32;
 
 template <typename T>
 Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, SvdRoutine routine, std::string* used);

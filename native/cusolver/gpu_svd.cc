@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../core/transpose.h"
 #include "gpu_checks.h"
 #include "gpu_linalg.h"
 #include "gpu_svd_solver.h"
@@ -25,13 +26,15 @@ template <typename T>
 Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, SvdRoutine routine, std::string* used) {
   check_gpu_dims(rows, cols);
   require_finite_input(a, rows, cols);
-  const std::size_t m = cols, n = rows, p = std::min(m, n);
+  const SvdRoutine r = pick(routine, std::min(rows, cols));
+  const Problem pr = problem_for(r, rows, cols);
+  const std::size_t p = std::min(rows, cols);
   Session s;
-  s.require_free((m * n + p) * sizeof(T) + sizeof(int), "the matrix and its singular values");
-  DeviceBuffer<T> dA(s, m * n, "the matrix"), dS(s, p, "the singular values");
+  s.require_free((rows * cols + p) * sizeof(T) + sizeof(int), "the matrix and its singular values");
+  DeviceBuffer<T> dA(s, rows * cols, "the matrix"), dS(s, p, "the singular values");
   DeviceBuffer<int> dInfo(s, 1, "info");
-  dA.upload(a, m * n);
-  SvdSolver<T> solver(s, pick(routine, p), false, true, int(m), int(n), dA.get(), dS.get(), nullptr, nullptr);
+  upload_problem(dA, a, 1, rows, cols, pr.flipped);
+  SvdSolver<T> solver(s, r, false, true, int(pr.m), int(pr.n), dA.get(), dS.get(), nullptr, nullptr);
   solver.run(dA.get(), dS.get(), nullptr, nullptr, dInfo.get());
   check_info(download_info(dInfo), solver.name(), kNoConvergence);
   Buffer<T> out(p);
@@ -44,45 +47,50 @@ Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, SvdRoutine rou
 template <typename T>
 SvdResult<T> svd(const T* a, std::size_t rows, std::size_t cols, bool full, std::size_t k, SvdRoutine routine) {
   check_gpu_dims(rows, cols);
-  const std::size_t m = cols, n = rows, p = std::min(m, n);
-  const std::size_t ucols = full ? m : p;  // U' is m x ucols: our Vt (ucols x cols)
-  const std::size_t vcols = full ? n : p;  // V' is n x vcols: our U (rows x vcols) after a transpose
-  const std::size_t keep = k > 0 ? k : 0;
-  check_output(static_cast<std::uint64_t>(cols) * (keep ? keep : ucols), "Vt");
-  check_output(static_cast<std::uint64_t>(rows) * (keep ? keep : vcols), "U");
+  const std::size_t p = std::min(rows, cols);
+  const std::size_t vt_rows = full ? cols : p, u_cols = full ? rows : p;  // before keeping k
+  const std::size_t r_s = k ? k : p, r_vt = k ? k : vt_rows, r_u = k ? k : u_cols;
+  check_output(static_cast<std::uint64_t>(cols) * r_vt, "Vt");
+  check_output(static_cast<std::uint64_t>(rows) * r_u, "U");
   require_finite_input(a, rows, cols);
+  const SvdRoutine r = pick(routine, p);
+  const Problem pr = problem_for(r, rows, cols);
   Session s;
-  s.require_free((m * n + p + m * ucols + n * vcols) * sizeof(T) + sizeof(int), "the matrix and its SVD");
-  DeviceBuffer<T> dA(s, m * n, "the matrix"), dS(s, p, "the singular values"), dU(s, m * ucols, "U"),
-      dV(s, n * vcols, "V");
+  s.require_free((rows * cols + p + cols * vt_rows + rows * u_cols) * sizeof(T) + sizeof(int),
+                 "the matrix and its SVD");
+  DeviceBuffer<T> dA(s, rows * cols, "the matrix"), dS(s, p, "the singular values");
+  // The factor with `cols` rows is our Vt as it stands; the one with `rows` rows is transposed into U.
+  DeviceBuffer<T> dVt(s, cols * vt_rows, "Vt"), dU(s, rows * u_cols, "U");
   DeviceBuffer<int> dInfo(s, 1, "info");
-  dA.upload(a, m * n);
-  SvdSolver<T> solver(s, pick(routine, p), true, !full, int(m), int(n), dA.get(), dS.get(), dU.get(), dV.get());
-  solver.run(dA.get(), dS.get(), dU.get(), dV.get(), dInfo.get());
+  upload_problem(dA, a, 1, rows, cols, pr.flipped);
+  // cuSOLVER's U is m x ., its V n x .: A^T = U' S V'^T gives (U', V') = (Vt, U); A = U S V^T gives (U, Vt).
+  T* solver_u = pr.flipped ? dU.get() : dVt.get();
+  T* solver_v = pr.flipped ? dVt.get() : dU.get();
+  SvdSolver<T> solver(s, r, true, !full, int(pr.m), int(pr.n), dA.get(), dS.get(), solver_u, solver_v);
+  solver.run(dA.get(), dS.get(), solver_u, solver_v, dInfo.get());
   check_info(download_info(dInfo), solver.name(), kNoConvergence);
 
-  const std::size_t r_s = keep ? keep : p, r_vt = keep ? keep : ucols, r_u = keep ? keep : vcols;
-  SvdResult<T> r;
-  r.S.allocate(r_s);
-  dS.download(r.S.data(), r_s);
-  r.Vt.allocate(r_vt * cols);
-  dU.download(r.Vt.data(), r_vt * cols);  // leading r_vt columns of U' = leading rows of Vt
-  Buffer<T> v(n * r_u);
-  dV.download(v.data(), n * r_u);  // leading r_u columns of V'
-  r.U.allocate(rows * r_u);
-  for (std::size_t i = 0; i < rows; ++i)
-    for (std::size_t j = 0; j < r_u; ++j) r.U[i * r_u + j] = v[i + j * n];
-  r.u_rows = rows;
-  r.u_cols = r_u;
-  r.vt_rows = r_vt;
-  r.vt_cols = cols;
-  r.routine = solver.name();
-  require_finite_output(r.S.data(), r.S.size(), r.routine.c_str(), "the matrix is too badly scaled for this precision");
-  return r;
+  SvdResult<T> out;
+  out.S.allocate(r_s);
+  dS.download(out.S.data(), r_s);
+  out.Vt.allocate(r_vt * cols);
+  dVt.download(out.Vt.data(), r_vt * cols);  // leading r_vt columns = leading rows of Vt
+  Buffer<T> u(rows * r_u);
+  dU.download(u.data(), rows * r_u);  // leading r_u columns, column-major with ld = rows
+  out.U.allocate(rows * r_u);
+  transpose_into(out.U.data(), u.data(), r_u, rows);  // column-major rows x r_u -> row-major
+  out.u_rows = rows;
+  out.u_cols = r_u;
+  out.vt_rows = r_vt;
+  out.vt_cols = cols;
+  out.routine = solver.name();
+  require_finite_output(out.S.data(), out.S.size(), out.routine.c_str(),
+                        "the matrix is too badly scaled for this precision");
+  return out;
 }
 
-#define WS_INSTANTIATE(T)                                                                                 \
-  template Buffer<T> svdvals<T>(const T*, std::size_t, std::size_t, SvdRoutine, std::string*);          \
+#define WS_INSTANTIATE(T)                                                                                  \
+  template Buffer<T> svdvals<T>(const T*, std::size_t, std::size_t, SvdRoutine, std::string*);           \
   template SvdResult<T> svd<T>(const T*, std::size_t, std::size_t, bool, std::size_t, SvdRoutine);
 WS_INSTANTIATE(float)
 WS_INSTANTIATE(double)

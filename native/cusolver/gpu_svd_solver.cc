@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../core/transpose.h"
 #include "status.h"
 
 namespace ws::cuda {
@@ -72,7 +73,20 @@ void SvdSolver<T>::run(T* A, T* S, T* U, T* V, int* d_info) {
   }
 }
 
+template <typename T>
+void upload_problem(DeviceBuffer<T>& dA, const T* a, std::size_t count, std::size_t rows, std::size_t cols,
+                    bool flipped) {
+  const std::size_t size = rows * cols;
+  if (!flipped) return dA.upload(a, size * count);
+  Buffer<T> t(size * count);
+  for (std::size_t i = 0; i < count; ++i) transpose_into(t.data() + i * size, a + i * size, rows, cols);
+  dA.upload(t.data(), size * count);
+}
+
 template class SvdSolver<float>;
 template class SvdSolver<double>;
+template void upload_problem<float>(DeviceBuffer<float>&, const float*, std::size_t, std::size_t, std::size_t, bool);
+template void upload_problem<double>(DeviceBuffer<double>&, const double*, std::size_t, std::size_t, std::size_t,
+                                     bool);
 
 }  // namespace ws::cuda

@@ -32,4 +32,22 @@ class SvdSolver {
 
 SvdRoutine pick(SvdRoutine requested, std::size_t min_dim);
 
+// The column-major m x n problem cuSOLVER solves for a row-major rows x cols A: A^T (m = cols, uploaded
+// as is), or, when the routine is Xgesvdp and A^T is wide, A itself (m = rows, transposed on the host):
+// Xgesvdp is only ever given m >= n.
+struct Problem {
+  std::size_t m, n;
+  bool flipped;
+};
+
+inline Problem problem_for(SvdRoutine r, std::size_t rows, std::size_t cols) {
+  const bool flip = r == SvdRoutine::Gesvdp && cols < rows;
+  return flip ? Problem{rows, cols, true} : Problem{cols, rows, false};
+}
+
+// Uploads `count` contiguous rows x cols matrices as their problems (each transposed when flipped).
+template <typename T>
+void upload_problem(DeviceBuffer<T>& dA, const T* a, std::size_t count, std::size_t rows, std::size_t cols,
+                    bool flipped);
+
 }  // namespace ws::cuda

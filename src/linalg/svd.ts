@@ -17,7 +17,7 @@ import {
 export interface SvdvalsOptions extends BackendOptions {
   /**
    * 'gesdd' (default): a full-accuracy SVD: LAPACK's ?gesdd on the CPU (~eps*sigma_i for every value);
-   * on the GPU cuSOLVER's gesvdj up to min(rows, cols) = 1024, Xgesvdp above.
+   * on the GPU cuSOLVER's Xgesvdp (gesvdj up to min(rows, cols) = 32).
    * 'gram': eigenvalues of the smaller Gram matrix (?syrk + ?syevd), ~3x faster on large matrices, but
    * absolute error ~eps*sigma_max^2 in sigma^2: small singular values lose digits. Fine for the ESD's
    * large eigenvalues; not for ranks or condition numbers.

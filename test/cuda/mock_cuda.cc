@@ -16,6 +16,8 @@
 //   MOCK_CUSOLVER_INFO=k   solver routines write info = k (k > 0: did not converge)
 //   MOCK_CUSOLVER_STATUS=s solver compute routines return status s
 //   MOCK_CUDA_LOG=path     append the name of every solver/BLAS call to this file
+// Xgesvdp refuses m < n: NVIDIA does not document that it accepts a wide matrix, so weightscope never
+// relies on it.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -334,6 +336,8 @@ cusolverStatus_t cusolverDnXgesvdp(cusolverDnHandle_t, cusolverDnParams_t params
   log_call(call);
   if (!params) return complain(call, "params is null"), kSolverInvalidValue;
   if (ta != ts || ta != tu || ta != tv || ta != tc) return complain(call, "mixed data types"), kSolverInvalidValue;
+  // NVIDIA does not say that Xgesvdp takes m < n (its QR-based gesvd does not): weightscope must never ask.
+  if (m < n) return complain(call, "m < n: weightscope gives Xgesvdp m >= n only"), kSolverInvalidValue;
   const std::size_t need = static_cast<std::size_t>(m * n + 3 * (m + n)) * elem(ta);
   if (dbytes < need || !need_device(call, "bufferOnDevice", dwork, need)) return kSolverInvalidValue;
   if (hbytes < 64 || !hwork || touches_device(hwork)) return complain(call, "bad host workspace"), kSolverInvalidValue;

@@ -96,7 +96,8 @@ describe.skipIf(!cuda.available)(`GPU backend: ${cuda.devices[0]?.name ?? 'none'
   });
 
   describe('svd: thin, full and top-k against the CPU', () => {
-    const cases: [number, number][] = [[40, 25], [25, 40], [Math.min(300, MAX_N), Math.min(200, MAX_N)]];
+    // tall and wide: Xgesvdp is handed the transpose of a tall matrix (it gets m >= n only)
+    const cases: [number, number][] = [[40, 25], [25, 40], [Math.min(300, MAX_N), Math.min(200, MAX_N)], [Math.min(150, MAX_N), Math.min(260, MAX_N)]];
     for (const [rows, cols] of cases)
       for (const dt of dtypes)
         for (const method of ['gesvdj', 'gesvdp'] as const)
@@ -137,7 +138,8 @@ describe.skipIf(!cuda.available)(`GPU backend: ${cuda.devices[0]?.name ?? 'none'
     const cases: [string, number, number, number][] = [
       ['gesvdjBatched (20x20 x 200)', 200, 20, 20],
       ['gesvdjBatched, wide (8x32 x 50)', 50, 8, 32],
-      ['looped solver (120x90 x 12)', 12, 120, 90],
+      ['looped solver, tall (120x90 x 12)', 12, 120, 90],
+      ['looped solver, wide (40x70 x 9)', 9, 40, 70],
     ];
     for (const [label, count, rows, cols] of cases)
       for (const dt of dtypes)

@@ -53,13 +53,14 @@ describe.skipIf(!isMock)('GPU path against injected faults (CPU stand-in for CUD
     expect(() => eigvalshSync(random(10, 10, 1, 'f64'), gpu)).toThrow(expect.objectContaining({ code: 'E_CUDA_OOM' }));
   });
 
-  it('routine choice: gesvdjBatched up to 32x32, a loop above; gesvdj up to min dim 1024, Xgesvdp above; syrk then Xsyevd', () => {
+  it('routine choice: gesvdjBatched up to 32x32, a loop above; gesvdj up to min dim 32, Xgesvdp above; syrk then Xsyevd', () => {
     expect(calls(() => svdvalsBatchSync([random(20, 20, 1, 'f64'), random(20, 20, 2, 'f64')], gpu))).toEqual(['cusolverDnDgesvdjBatched']);
     expect(calls(() => svdvalsBatchSync([random(40, 20, 1, 'f32'), random(40, 20, 2, 'f32'), random(40, 20, 3, 'f32')], gpu))).toEqual(
       Array(3).fill('cusolverDnSgesvdj'),
     );
-    expect(calls(() => svdvalsSync(random(1030, 1024, 1, 'f32'), gpu))).toEqual(['cusolverDnSgesvdj']);
-    expect(calls(() => svdvalsSync(random(1030, 1025, 1, 'f32'), gpu))).toEqual(['cusolverDnXgesvdp']);
+    expect(calls(() => svdvalsSync(random(100, 32, 1, 'f32'), gpu))).toEqual(['cusolverDnSgesvdj']);
+    expect(calls(() => svdvalsSync(random(100, 33, 1, 'f32'), gpu))).toEqual(['cusolverDnXgesvdp']); // tall: transposed
+    expect(calls(() => svdvalsSync(random(33, 100, 1, 'f32'), gpu))).toEqual(['cusolverDnXgesvdp']);
     expect(calls(() => gramEigvalshSync(random(50, 20, 1, 'f64'), gpu))).toEqual(['cublasDsyrk_v2', 'cusolverDnXsyevd']);
     expect(calls(() => svdvalsSync(random(50, 20, 1, 'f64'), { ...gpu, method: 'gram' }))).toEqual(['cublasDsyrk_v2', 'cusolverDnXsyevd']);
   });
@@ -75,7 +76,7 @@ describe.skipIf(!isMock)('GPU path against injected faults (CPU stand-in for CUD
       expect(calls(() => (got = svdvalsBatchSync(small, gpu) as Float64Array[])).length).toBeGreaterThan(1);
       got.forEach((s, i) => expect(Array.from(s)).toEqual(Array.from(want[0][i])));
       const log = calls(() => (got = svdvalsBatchSync(big, gpu) as Float64Array[]));
-      expect(log).toEqual(Array(40).fill('cusolverDnDgesvdj'));
+      expect(log).toEqual(Array(40).fill('cusolverDnXgesvdp'));
       got.forEach((s, i) => expect(Array.from(s)).toEqual(Array.from(want[1][i])));
     } finally {
       if (before === undefined) delete process.env.MOCK_CUDA_TOTAL_BYTES;

@@ -8,7 +8,8 @@ export type Backend = 'auto' | 'cpu' | 'cuda';
 export interface BackendOptions {
   /**
    * 'auto' (default): the GPU when CUDA is usable and the job is at least the crossover size
-   * (setCudaCrossover), else the CPU; a GPU out-of-memory error reruns the call on the CPU.
+   * (setCudaCrossover), else the CPU; a GPU failure (out of memory, a failing CUDA call, non-convergence)
+   * reruns the call on the CPU.
    * 'cpu': OpenBLAS/LAPACK. 'cuda': cuSOLVER, or E_CUDA_UNAVAILABLE with the reason.
    * The default can be changed with the environment variable WEIGHTSCOPE_BACKEND.
    */
@@ -21,7 +22,7 @@ export type GpuSvdRoutine = 'gesvdj' | 'gesvdp';
 /** Where a call runs: the native `device` argument (0 CPU, 1 GPU by size, 2 gesvdj, 3 Xgesvdp). */
 export interface Placement {
   device: number;
-  /** Chosen by 'auto': a GPU out-of-memory error falls back to the CPU. */
+  /** Chosen by 'auto': a GPU failure falls back to the CPU. */
   auto: boolean;
 }
 
@@ -85,16 +86,30 @@ export function resolveBackend(opts: BackendOptions, flops: number, routine?: Gp
   return { device: 1, auto: true };
 }
 
-function gpuOom(p: Placement, e: unknown): boolean {
-  return p.auto && p.device > 0 && e instanceof WeightscopeError && e.code === 'E_CUDA_OOM';
+let warned = false;
+
+// Under 'auto' the CPU is the fallback for anything the GPU could not do: out of memory, a failing
+// CUDA/cuSOLVER call, or a cuSOLVER routine that did not converge. Failures other than out of memory
+// are reported once per process as a warning (code WEIGHTSCOPE_GPU_FALLBACK), since they may be a bug.
+function fallsBack(p: Placement, e: unknown): boolean {
+  if (!(p.auto && p.device > 0 && e instanceof WeightscopeError)) return false;
+  const gpuLapack = e.code === 'E_LAPACK' && (e.routine ?? '').startsWith('cusolver');
+  if (e.code !== 'E_CUDA_OOM' && e.code !== 'E_CUDA' && !gpuLapack) return false;
+  if (e.code !== 'E_CUDA_OOM' && !warned) {
+    warned = true;
+    process.emitWarning(`the GPU failed (${e.message}); the call ran on the CPU instead`, {
+      code: 'WEIGHTSCOPE_GPU_FALLBACK',
+    });
+  }
+  return true;
 }
 
-/** Runs the call where `p` says; under 'auto', a GPU out-of-memory error reruns it on the CPU. */
+/** Runs the call where `p` says; under 'auto', a GPU failure reruns it on the CPU (see fallsBack). */
 export async function runPlaced<R>(p: Placement, run: (device: number) => Promise<R>): Promise<R> {
   try {
     return await run(p.device);
   } catch (e) {
-    if (gpuOom(p, e)) return run(0);
+    if (fallsBack(p, e)) return run(0);
     throw e;
   }
 }
@@ -103,7 +118,7 @@ export function runPlacedSync<R>(p: Placement, run: (device: number) => R): R {
   try {
     return run(p.device);
   } catch (e) {
-    if (gpuOom(p, e)) return run(0);
+    if (fallsBack(p, e)) return run(0);
     throw e;
   }
 }

@@ -5,7 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { eigvalshSync, gramEigvalshSync, nativeStats, svdSync, svdvals, svdvalsBatchSync, svdvalsSync } from '../../src/index.js';
+import {
+  DEFAULT_CUDA_CROSSOVER,
+  eigvalshSync,
+  gramEigvalshSync,
+  nativeStats,
+  setCudaCrossover,
+  svdSync,
+  svdvals,
+  svdvalsBatchSync,
+  svdvalsSync,
+} from '../../src/index.js';
 import { isMock, random } from './helpers.js';
 
 const gpu = { backend: 'cuda' } as const;
@@ -51,6 +61,30 @@ describe.skipIf(!isMock)('GPU path against injected faults (CPU stand-in for CUD
     );
     process.env.MOCK_CUSOLVER_STATUS = '2';
     expect(() => eigvalshSync(random(10, 10, 1, 'f64'), gpu)).toThrow(expect.objectContaining({ code: 'E_CUDA_OOM' }));
+  });
+
+  it("'auto' reruns a failing GPU call on the CPU, with one warning; 'cuda' does not", async () => {
+    const m = random(40, 30, 4, 'f64');
+    const want = svdvalsSync(m, { backend: 'cpu' });
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => warnings.push(`${w.code}: ${w.message}`);
+    process.on('warning', onWarning);
+    setCudaCrossover(0);
+    try {
+      process.env.MOCK_CUSOLVER_STATUS = '7';
+      expect(Array.from(svdvalsSync(m))).toEqual(Array.from(want));
+      expect(Array.from(await svdvals(m))).toEqual(Array.from(want));
+      expect(() => svdvalsSync(m, gpu)).toThrow(expect.objectContaining({ code: 'E_CUDA' }));
+      delete process.env.MOCK_CUSOLVER_STATUS;
+      process.env.MOCK_CUSOLVER_INFO = '3';
+      expect(Array.from(svdvalsSync(m))).toEqual(Array.from(want));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^WEIGHTSCOPE_GPU_FALLBACK: the GPU failed \(cusolverDn.*CUSOLVER_STATUS_INTERNAL_ERROR/);
+    } finally {
+      process.off('warning', onWarning);
+      setCudaCrossover(DEFAULT_CUDA_CROSSOVER);
+    }
   });
 
   it('routine choice: gesvdjBatched up to 32x32, a loop above; gesvdj up to min dim 32, Xgesvdp above; syrk then Xsyevd', () => {

@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { native } from '../src/binding.js';
 import {
+  DEFAULT_CUDA_CROSSOVER,
   WeightscopeError,
+  cudaMemory,
   eigvalshSync,
+  getCudaCrossover,
+  setCudaCrossover,
   matrix,
   nativeStats,
   svd,
@@ -140,5 +144,27 @@ describe('E_OPTION and E_CUDA_UNAVAILABLE', () => {
     expect(() => svdvalsSync(m22(), { backend: 'cuda' })).toThrow(code('E_CUDA_UNAVAILABLE'));
     await expect(svdvals(m22(), { backend: 'cuda' })).rejects.toMatchObject({ code: 'E_CUDA_UNAVAILABLE' });
     expect(svdvalsSync(m22(), { backend: 'auto' })).toEqual(svdvalsSync(m22(), { backend: 'cpu' }));
+  });
+
+  it("GPU-only options need backend 'cuda'; crossover and environment defaults are checked", () => {
+    expect(() => svdvalsSync(m22(), { method: 'gesvdj' })).toThrow(
+      expect.objectContaining({ code: 'E_OPTION', message: expect.stringContaining("needs backend: 'cuda'") }),
+    );
+    expect(() => svdSync(m22(), { method: 'gesvdp', backend: 'cpu' })).toThrow(code('E_OPTION'));
+    expect(() => svdSync(m22(), { method: 'qr' } as never)).toThrow(code('E_OPTION'));
+    expect(() => setCudaCrossover(-1)).toThrow(code('E_OPTION'));
+    expect(() => setCudaCrossover(NaN)).toThrow(code('E_OPTION'));
+    expect(getCudaCrossover()).toBe(DEFAULT_CUDA_CROSSOVER);
+    process.env.WEIGHTSCOPE_BACKEND = 'gpu';
+    try {
+      expect(() => svdvalsSync(m22())).toThrow(code('E_OPTION'));
+      process.env.WEIGHTSCOPE_BACKEND = 'cuda';
+      expect(() => svdvalsSync(m22())).toThrow(code('E_CUDA_UNAVAILABLE'));
+      expect(svdvalsSync(m22(), { backend: 'cpu' }).length).toBe(2); // the option wins over the environment
+    } finally {
+      delete process.env.WEIGHTSCOPE_BACKEND;
+    }
+    expect(cudaMemory()).toBeNull();
+    expect(nativeStats().deviceLiveBytes).toBe(0);
   });
 });

@@ -36,6 +36,15 @@ SvdSolver<T>::SvdSolver(Session& s, SvdRoutine routine, bool vectors, bool econ,
   const bool single = std::is_same_v<T, float>;
   if (routine_ == SvdRoutine::Gesvdj) {
     name_ = single ? "cusolverDnSgesvdj" : "cusolverDnDgesvdj";
+    if (!vectors) {
+      const std::size_t p = static_cast<std::size_t>(std::min(m, n));
+      s_.require_free((static_cast<std::size_t>(m) + n) * p * sizeof(T), "gesvdj's U and V");
+      jacobi_u_ = std::make_unique<DeviceBuffer<T>>(s_, static_cast<std::size_t>(m) * p, "U");
+      jacobi_v_ = std::make_unique<DeviceBuffer<T>>(s_, static_cast<std::size_t>(n) * p, "V");
+      econ_ = 1;
+      U = jacobi_u_->get();
+      V = jacobi_v_->get();
+    }
     int lwork = 0;
     const std::string bs = name_ + "_bufferSize";
     check_cusolver(gesvdj_fns<T>(s_.api).first(s_.solver, EigMode(jobz_), econ_, m_, n_, A, m_, S, U, m_, V, n_,
@@ -59,6 +68,10 @@ SvdSolver<T>::SvdSolver(Session& s, SvdRoutine routine, bool vectors, bool econ,
 template <typename T>
 void SvdSolver<T>::run(T* A, T* S, T* U, T* V, int* d_info) {
   if (routine_ == SvdRoutine::Gesvdj) {
+    if (jacobi_u_) {
+      U = jacobi_u_->get();
+      V = jacobi_v_->get();
+    }
     const int lwork = static_cast<int>(work_bytes_ / sizeof(T));
     check_cusolver(gesvdj_fns<T>(s_.api).second(s_.solver, EigMode(jobz_), econ_, m_, n_, A, m_, S, U, m_, V, n_,
                                                 reinterpret_cast<T*>(work_->get()), lwork, d_info, s_.gesvdj),

@@ -13,7 +13,8 @@ namespace ws::cuda {
 template <typename T>
 class SvdSolver {
  public:
-  // U (m x ucols) and V (n x vcols) are needed only with vectors; econ: ucols = vcols = min(m, n).
+  // U (m x ucols) and V (n x vcols) are needed only with vectors (null otherwise); econ: ucols = vcols =
+  // min(m, n).
   // The pointers are those of the first run (the workspace queries take them).
   SvdSolver(Session& s, SvdRoutine routine, bool vectors, bool econ, int m, int n, T* A, T* S, T* U, T* V);
   // A is overwritten. U and V may be null without vectors. d_info: one device int.
@@ -28,6 +29,9 @@ class SvdSolver {
   std::size_t work_bytes_ = 0;
   std::vector<char> host_work_;
   std::string name_;
+  // gesvdj without vectors still gets U and V buffers: NVIDIA does not document that it accepts null
+  // ones (CUDA.jl passes null only to Xgesvdp), so the call never relies on it.
+  std::unique_ptr<DeviceBuffer<T>> jacobi_u_, jacobi_v_;
 };
 
 SvdRoutine pick(SvdRoutine requested, std::size_t min_dim);

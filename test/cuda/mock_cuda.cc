@@ -16,8 +16,8 @@
 //   MOCK_CUSOLVER_INFO=k   solver routines write info = k (k > 0: did not converge)
 //   MOCK_CUSOLVER_STATUS=s solver compute routines return status s
 //   MOCK_CUDA_LOG=path     append the name of every solver/BLAS call to this file
-// Xgesvdp refuses m < n: NVIDIA does not document that it accepts a wide matrix, so weightscope never
-// relies on it.
+// Xgesvdp refuses m < n, and gesvdj/gesvdjBatched refuse null U/V even without vectors: NVIDIA does not
+// document either as accepted, so weightscope must never rely on them.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -193,6 +193,11 @@ cusolverStatus_t gesvdj_run(const char* call, EigMode jobz, int econ, int m, int
   const std::size_t need = static_cast<std::size_t>(m * n + 2 * (m + n) + 7) * sizeof(T);
   if (static_cast<std::size_t>(lwork) * sizeof(T) < need) return complain(call, "lwork too small"), kSolverInvalidValue;
   if (!need_device(call, "work", work, need)) return kSolverInvalidValue;
+  // Null U/V without vectors is not documented for gesvdj: weightscope must pass real buffers.
+  const int p = std::min(m, n);
+  if (!need_device(call, "U", U, std::size_t(ldu) * (econ ? p : m) * sizeof(T)) ||
+      !need_device(call, "V", V, std::size_t(ldv) * (econ ? p : n) * sizeof(T)))
+    return kSolverInvalidValue;
   return svd(call, jobz, econ, m, n, dtype<T>(), A, lda, S, U, ldu, V, ldv, info);
 }
 
@@ -202,7 +207,9 @@ cusolverStatus_t batched_run(const char* call, EigMode jobz, int m, int n, T* A,
   log_call(call);
   if (m > 32 || n > 32) return complain(call, "m or n > 32"), kSolverInvalidValue;
   if (!need_device(call, "work", work, static_cast<std::size_t>(lwork) * sizeof(T)) ||
-      !need_device(call, "info", info, sizeof(int) * batch))
+      !need_device(call, "info", info, sizeof(int) * batch) ||
+      !need_device(call, "U", U, std::size_t(ldu) * m * batch * sizeof(T)) ||
+      !need_device(call, "V", V, std::size_t(ldv) * n * batch * sizeof(T)))
     return kSolverInvalidValue;
   const int p = std::min(m, n);
   for (int b = 0; b < batch; ++b) {

@@ -47,7 +47,7 @@ export interface RawBinding {
     driverVersion: number;
     cusolverVersion: number;
     cublasVersion: number;
-    devices: { index: number; name: string; memoryTotal: number; memoryFree: number; computeCapability: string }[];
+    devices: { index: number; name: string; memoryTotal: number | null; memoryFree: number | null; computeCapability: string }[];
   };
   info(): {
     config: string;

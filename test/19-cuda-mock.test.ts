@@ -58,6 +58,14 @@ describe.skipIf(!haveCompiler)('GPU path on the CPU stand-in for CUDA (skipped w
     expect(ok).toMatchObject({ available: true, stage: 'ok', missingSymbols: [] });
     expect(ok.devices[0]).toMatchObject({ index: 0, computeCapability: '9.0', memoryTotal: 1 << 30 });
     expect(ok.libraryPaths.cusolver).toBe(join(mockDir, 'libcudart.so.13'));
+    // three GPUs: all listed, but no context (no memory) is taken on devices 1 and 2
+    const log = resolve(root, 'test/output/cuda-mock-probe.log');
+    rmSync(log, { force: true });
+    const three = probe({ MOCK_CUDA_DEVICES: '3', MOCK_CUDA_LOG: log });
+    expect(three.devices.map((d: { index: number }) => d.index)).toEqual([0, 1, 2]);
+    expect(three.devices[0].memoryFree).toBe(1 << 30);
+    expect(three.devices[1].memoryFree).toBeNull();
+    expect(() => readFileSync(log, 'utf8')).toThrow(); // nothing logged: no context beyond device 0
     expect(probe({ MOCK_CUDA_NO_DRIVER: '1' })).toMatchObject({ available: false, stage: 'driver', reason: expect.stringContaining('driver') });
     expect(probe({ MOCK_CUDA_NO_DEVICE: '1' })).toMatchObject({
       available: false,

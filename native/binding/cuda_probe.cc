@@ -39,8 +39,8 @@ Napi::Value CudaProbe(const Napi::CallbackInfo& info) {
     Napi::Object od = Napi::Object::New(env);
     od.Set("index", d.index);
     od.Set("name", d.name);
-    od.Set("memoryTotal", d.memory_total);
-    od.Set("memoryFree", d.memory_free);
+    od.Set("memoryTotal", d.memory_total < 0 ? env.Null() : Napi::Number::New(env, d.memory_total));
+    od.Set("memoryFree", d.memory_free < 0 ? env.Null() : Napi::Number::New(env, d.memory_free));
     od.Set("computeCapability", std::to_string(d.cc_major) + "." + std::to_string(d.cc_minor));
     devs.Set(static_cast<uint32_t>(i), od);
   }

@@ -139,6 +139,7 @@ using fn_cublasDsyrk_v2 = fn_syrk<double>;
 using fn_cuInit = int (*)(unsigned);
 using fn_cuDeviceGet = int (*)(int*, int);
 using fn_cuDeviceGetName = int (*)(char*, int, int);
+using fn_cuDeviceTotalMem = int (*)(std::size_t*, int);  // cuDeviceTotalMem_v2
 
 // Every symbol the GPU backend needs, per library (X-macros: the Api table, dlsym, the signature check
 // and the test double all expand these, so the lists cannot drift apart).

@@ -126,11 +126,14 @@ ProbeResult run_probe(const std::vector<std::string>& dirs) {
     r.reason = e == kCudaSuccess ? "no CUDA device found" : "cudaGetDeviceCount failed: " + error_text(cudart.handle, e);
     return r;
   }
-  // Device names come from the driver API (cudaDeviceProp's layout differs between CUDA versions).
+  // Device names and sizes come from the driver API (cudaDeviceProp's layout differs between CUDA
+  // versions), which needs no context: only device 0, the one weightscope computes on, gets a context
+  // (for its free memory). Querying every device would take context memory on every GPU of the node.
   void* driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   auto cu_init = driver ? sym<fn_cuInit>(driver, "cuInit") : nullptr;
   auto cu_get = driver ? sym<fn_cuDeviceGet>(driver, "cuDeviceGet") : nullptr;
   auto cu_name = driver ? sym<fn_cuDeviceGetName>(driver, "cuDeviceGetName") : nullptr;
+  auto cu_total = driver ? sym<fn_cuDeviceTotalMem>(driver, "cuDeviceTotalMem_v2") : nullptr;
   if (cu_init) cu_init(0);
   for (int i = 0; i < count; ++i) {
     Device d;
@@ -142,13 +145,14 @@ ProbeResult run_probe(const std::vector<std::string>& dirs) {
     a.cudaDeviceGetAttribute(&d.cc_major, DeviceAttr(kAttrComputeCapabilityMajor), i);
     a.cudaDeviceGetAttribute(&d.cc_minor, DeviceAttr(kAttrComputeCapabilityMinor), i);
     std::size_t free_b = 0, total_b = 0;
-    if (a.cudaSetDevice(i) == kCudaSuccess && a.cudaMemGetInfo(&free_b, &total_b) == kCudaSuccess) {
+    if (cu_get && cu_total && cu_get(&dev, i) == 0 && cu_total(&total_b, dev) == 0)
+      d.memory_total = static_cast<double>(total_b);
+    if (i == 0 && a.cudaSetDevice(0) == kCudaSuccess && a.cudaMemGetInfo(&free_b, &total_b) == kCudaSuccess) {
       d.memory_free = static_cast<double>(free_b);
       d.memory_total = static_cast<double>(total_b);
     }
     r.devices.push_back(d);
   }
-  a.cudaSetDevice(0);  // the GPU backend computes on device 0
   r.available = true;
   r.stage = "ok";
   g_ready.store(&g_api);

@@ -12,7 +12,7 @@ namespace ws::cuda {
 struct Device {
   int index = 0;
   std::string name;
-  double memory_total = 0, memory_free = 0;
+  double memory_total = -1, memory_free = -1;  // -1: unknown (free memory is read for device 0 only)
   int cc_major = 0, cc_minor = 0;
 };
 

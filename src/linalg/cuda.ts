@@ -10,8 +10,13 @@ import { native } from '../binding.js';
 export interface CudaDevice {
   index: number;
   name: string;
-  memoryTotal: number;
-  memoryFree: number;
+  /** Bytes; null when the driver API could not say. */
+  memoryTotal: number | null;
+  /**
+   * Free bytes when probed, for device 0 only (the one weightscope computes on; cudaMemory() gives the
+   * current value): reading it on another GPU would create a CUDA context, and take its memory, there.
+   */
+  memoryFree: number | null;
   computeCapability: string;
 }
 

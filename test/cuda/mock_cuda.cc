@@ -12,6 +12,8 @@
 // Fault injection, read from the environment at each call:
 //   MOCK_CUDA_TOTAL_BYTES  device memory size (default 1 GiB); cudaMalloc past it fails
 //   MOCK_CUDA_NO_DEVICE=1  cudaGetDeviceCount reports cudaErrorNoDevice
+//   MOCK_CUDA_DEVICES=n    n devices (default 1); any context-creating call on a device other than 0 is logged
+//                          as "context on device D" (weightscope computes on device 0 only)
 //   MOCK_CUDA_NO_DRIVER=1  cudaDriverGetVersion reports 0
 //   MOCK_CUSOLVER_INFO=k   solver routines write info = k (k > 0: did not converge)
 //   MOCK_CUSOLVER_STATUS=s solver compute routines return status s
@@ -57,6 +59,7 @@ std::mutex g_mu;
 std::map<const char*, std::size_t> g_allocs;  // device pointer -> bytes
 std::size_t g_used = 0;
 std::size_t g_last_lwork_bytes = 0;  // what the last bufferSize call asked for
+thread_local int g_device = 0;       // cudaSetDevice is per host thread in the real runtime too
 
 long env_long(const char* name, long fallback) {
   const char* v = std::getenv(name);
@@ -97,6 +100,11 @@ bool need_device(const char* call, const char* arg, const void* p, std::size_t b
     return complain(call, std::string(arg) + " is not a device allocation of at least " + std::to_string(bytes) +
                               " bytes");
   return true;
+}
+
+// cudaMemGetInfo and cudaMalloc create the device's primary context in the real runtime.
+void touch_context() {
+  if (g_device != 0) log_call(("context on device " + std::to_string(g_device)).c_str());
 }
 
 int solver_status() { return static_cast<int>(env_long("MOCK_CUSOLVER_STATUS", 0)); }
@@ -255,7 +263,7 @@ cudaError_t cudaGetDeviceCount(int* n) {
     *n = 0;
     return kCudaErrorNoDevice;
   }
-  *n = 1;
+  *n = static_cast<int>(env_long("MOCK_CUDA_DEVICES", 1));
   return 0;
 }
 cudaError_t cudaRuntimeGetVersion(int* v) { return *v = 12080, 0; }
@@ -270,14 +278,20 @@ const char* cudaGetErrorName(cudaError_t e) {
   }
 }
 const char* cudaGetErrorString(cudaError_t e) { return e == 2 ? "out of memory" : e == 100 ? "no CUDA-capable device is detected" : "mock error"; }
-cudaError_t cudaSetDevice(int d) { return d == 0 ? 0 : kInvalidValue; }
+cudaError_t cudaSetDevice(int d) {
+  if (d < 0 || d >= env_long("MOCK_CUDA_DEVICES", 1)) return kInvalidValue;
+  g_device = d;
+  return 0;
+}
 cudaError_t cudaMemGetInfo(std::size_t* free_b, std::size_t* total_b) {
+  touch_context();
   std::lock_guard<std::mutex> lk(g_mu);
   *total_b = total_bytes();
   *free_b = *total_b > g_used ? *total_b - g_used : 0;
   return 0;
 }
 cudaError_t cudaMalloc(void** p, std::size_t bytes) {
+  touch_context();
   std::lock_guard<std::mutex> lk(g_mu);
   if (g_used + bytes > total_bytes()) return kCudaErrorMemoryAllocation;
   char* m = static_cast<char*>(std::malloc(std::max<std::size_t>(bytes, 1)));

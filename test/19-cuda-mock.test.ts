@@ -98,4 +98,13 @@ describe.skipIf(!haveCompiler)('GPU path on the CPU stand-in for CUDA (skipped w
       expect(Math.abs(lg[i].alpha - lc[i].alpha)).toBeLessThan(1e-6 * Math.max(1, Math.abs(lc[i].alpha)));
     }
   });
+
+  it('examples/backends/run.mjs runs every routine and reports GPU values equal to the CPU ones', () => {
+    const r = spawnSync(process.execPath, [join(root, 'examples/backends/run.mjs'), '96'], { encoding: 'utf8', env: mockEnv() });
+    expect(r.status, r.stderr).toBe(0);
+    for (const label of ['cpu (gesdd)', 'cpu (gram route)', 'cuda (gesvdp)', 'cuda (gesvdj)', 'cuda (gram)']) expect(r.stdout).toContain(label);
+    const errs = [...r.stdout.matchAll(/sigma_max = ([0-9.e+-]+)/g)].map((m) => Number(m[1]));
+    expect(errs).toHaveLength(3);
+    for (const e of errs) expect(e).toBeLessThan(1e-5);
+  });
 });

@@ -2,7 +2,7 @@
 // shared reference inputs and random shapes up to MAX_N, batched against one-by-one, async against
 // sync, and the error paths (non-finite input, out of GPU memory, with 'auto' falling back to the CPU).
 // Skipped, saying why, when CUDA is unusable. test/19-cuda-mock.test.ts runs it on the CPU stand-in.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   backends,
   cudaMemory,
@@ -39,6 +39,7 @@ describe.skipIf(!cuda.available)(`GPU backend: ${cuda.devices[0]?.name ?? 'none'
     freeBefore = cudaMemory()!.free;
     console.log(`device: ${JSON.stringify(cuda.devices[0])}, runtime ${cuda.runtimeVersion}, cuSOLVER ${cuda.cusolverVersion}, MAX_N ${MAX_N}`);
   });
+  afterEach(() => expect(nativeStats().deviceLiveBytes).toBe(0)); // every device buffer freed, errors included
   afterAll(() => {
     native._cudaRelease();
     setCudaCrossover(DEFAULT_CUDA_CROSSOVER);

@@ -56,7 +56,7 @@ Buffer<T> svdvals_batch(const T* a, std::size_t count, std::size_t rows, std::si
     try {
       std::rethrow_exception(err);
     } catch (const CoreError& e) {
-      throw CoreError(e.code, "matrix " + std::to_string(err_index) + ": " + e.what(), e.routine, e.info);
+      throw for_matrix(e, err_index);
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // The one exception type of the numeric core. The binding turns it into a WeightscopeError
 // with the same code, so the core stays free of any Node API.
 #pragma once
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -29,5 +30,10 @@ struct CoreError : std::runtime_error {
   CoreError(ErrorCode c, const std::string& msg, std::string r = "", long long i = 0)
       : std::runtime_error(msg), code(c), routine(std::move(r)), info(i) {}
 };
+
+// The same error with "matrix i: " before its message: batch calls name the matrix that failed.
+inline CoreError for_matrix(const CoreError& e, std::size_t i) {
+  return CoreError(e.code, "matrix " + std::to_string(i) + ": " + e.what(), e.routine, e.info);
+}
 
 }  // namespace ws

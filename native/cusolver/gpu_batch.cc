@@ -21,7 +21,7 @@ void require_finite_batch(const T* a, std::size_t count, std::size_t rows, std::
     try {
       require_finite_input(a + i * rows * cols, rows, cols);
     } catch (const CoreError& e) {
-      throw CoreError(e.code, "matrix " + std::to_string(i) + ": " + e.what());
+      throw for_matrix(e, i);
     }
   }
 }
@@ -32,7 +32,7 @@ void check_batch_info(const std::vector<int>& info, const std::string& routine) 
     try {
       check_info(info[i], routine, "the SVD iteration stopped before converging");
     } catch (const CoreError& e) {
-      throw CoreError(e.code, "matrix " + std::to_string(i) + ": " + e.what(), e.routine, e.info);
+      throw for_matrix(e, i);
     }
   }
 }

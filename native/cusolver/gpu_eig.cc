@@ -1,6 +1,5 @@
 // eigvalsh (Xsyevd), gram (cublas?syrk) and gram_eigvalsh (both, on the device) on the GPU.
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "gpu_checks.h"

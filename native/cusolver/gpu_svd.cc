@@ -1,6 +1,5 @@
 // svdvals and svd on the GPU (gesvdj / Xgesvdp); see gpu_linalg.h for the layout argument.
 #include <algorithm>
-#include <cstring>
 
 #include "../core/transpose.h"
 #include "gpu_checks.h"

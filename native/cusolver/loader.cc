@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "cuda_api.h"
+#include "status.h"
 
 namespace ws::cuda {
 namespace {
@@ -66,14 +67,6 @@ void resolve(void* cudart, void* cusolver, void* cublas, std::vector<std::string
 #undef WS_FROM_CUBLAS
 }
 
-std::string error_text(void* cudart, cudaError_t err) {
-  auto name = sym<fn_cudaGetErrorName>(cudart, "cudaGetErrorName");
-  auto str = sym<fn_cudaGetErrorString>(cudart, "cudaGetErrorString");
-  std::string s = name ? name(err) : ("cudaError " + std::to_string(err));
-  if (str) s += std::string(" (") + str(err) + ")";
-  return s;
-}
-
 ProbeResult run_probe(const std::vector<std::string>& dirs) {
   ProbeResult r;
   std::string dl_error;
@@ -123,7 +116,7 @@ ProbeResult run_probe(const std::vector<std::string>& dirs) {
   cudaError_t e = a.cudaGetDeviceCount(&count);
   if (e != kCudaSuccess || count == 0) {
     r.stage = e == kCudaErrorInsufficientDriver ? "driver" : "device";
-    r.reason = e == kCudaSuccess ? "no CUDA device found" : "cudaGetDeviceCount failed: " + error_text(cudart.handle, e);
+    r.reason = e == kCudaSuccess ? "no CUDA device found" : "cudaGetDeviceCount failed: " + cuda_error_text(g_api, e);
     return r;
   }
   // Device names and sizes come from the driver API (cudaDeviceProp's layout differs between CUDA

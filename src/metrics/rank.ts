@@ -3,7 +3,7 @@
 import { fail } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { runAsync, runSync, type Task } from './task.js';
-import { spectrumFromSvdvals, spectrumOf, type Spectrum, type Svdvals, type SvdvalsInfo } from './spectrum.js';
+import { shannonEntropy, spectrumFromSvdvals, spectrumOf, type Spectrum, type Svdvals, type SvdvalsInfo } from './spectrum.js';
 
 export interface RankReport {
   /** ‖W‖_F² / ‖W‖_2² = Σσ² / σ_max² */
@@ -56,15 +56,7 @@ function numerical(sp: Spectrum): number {
 }
 
 function effective(sp: Spectrum, fn: string): number {
-  const s = nonzero(sp, fn);
-  let total = 0;
-  for (const v of s) total += v;
-  let h = 0;
-  for (const v of s) {
-    const p = v / total;
-    if (p > 0) h -= p * Math.log(p);
-  }
-  return Math.exp(h);
+  return Math.exp(shannonEntropy(nonzero(sp, fn)));
 }
 
 function checkTau(tau: unknown, fn: string): number {

@@ -12,6 +12,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { checkOptions } from '../linalg/options.js';
 import { centerColumns, dense, epsOf, type Dense } from './dense.js';
 import { parseLabels, type Labels } from './labels.js';
+import { shannonEntropy } from './spectrum.js';
 import { gramOf, runAsync, runSync, svdOf, type Task } from './task.js';
 
 export interface RichnessOptions {
@@ -142,13 +143,7 @@ function* task(features: Matrix, outputs: Matrix, opts: RichnessOptions | undefi
   const eigenvalues = Float64Array.from(rho);
   const relativeEigenvalues = eigenvalues.map((v) => v / eigenvalues[0]);
   const gramIsPxP = n >= Phi.cols;
-  let total = 0;
-  for (const v of eigenvalues) total += v;
-  let H = 0;
-  for (const v of eigenvalues) {
-    const p = v / total;
-    if (p > 0) H -= p * Math.log(p);
-  }
+  const H = shannonEntropy(eigenvalues);
   const out: Richness = {
     dLR: 1 - cka,
     cka,

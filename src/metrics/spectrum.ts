@@ -25,6 +25,18 @@ export interface Spectrum {
   eps: number;
 }
 
+/** Shannon entropy −Σ p ln p of p = v / Σv (non-negative weights; zero weights add nothing). */
+export function shannonEntropy(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  let h = 0;
+  for (let i = 0; i < values.length; i++) {
+    const p = values[i] / total;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return h;
+}
+
 export function isMatrix(x: unknown): x is Matrix {
   return x !== null && typeof x === 'object' && 'shape' in x && 'data' in x;
 }

@@ -93,13 +93,18 @@ function gpuRoutine(m: unknown): GpuSvdRoutine | undefined {
   return m;
 }
 
+/** The cuSOLVER routine an svdvals method pins, if any. */
+function pinnedRoutine(m: SvdvalsOptions['method']): GpuSvdRoutine | undefined {
+  return m === 'gesvdj' || m === 'gesvdp' ? m : undefined;
+}
+
 /** Singular values, descending, in the input's dtype. Runs on the libuv pool. */
 export async function svdvals<A extends FloatArray>(m: { data: A; shape: readonly [number, number] }, opts?: SvdvalsOptions): Promise<A>;
 export async function svdvals(m: unknown, opts?: SvdvalsOptions): Promise<FloatArray> {
   const o = checkOptions(opts, SVDVALS_OPTS, 'svdvals');
   const method = checkMethod(o);
   const [data, rows, cols] = unpack(m);
-  const p = resolveBackend(o, jobFlops(rows, cols), method === 'gesvdj' || method === 'gesvdp' ? method : undefined);
+  const p = resolveBackend(o, jobFlops(rows, cols), pinnedRoutine(method));
   if (method === 'gram') return runPlaced(p, async (d) => gramToSvdvals(await native.gramEigvalsh(data, rows, cols, true, d)));
   return runPlaced(p, async (d) => (await native.svdvals(data, rows, cols, true, d)).S);
 }
@@ -109,7 +114,7 @@ export function svdvalsSync(m: unknown, opts?: SvdvalsOptions): FloatArray {
   const o = checkOptions(opts, SVDVALS_OPTS, 'svdvalsSync');
   const method = checkMethod(o);
   const [data, rows, cols] = unpack(m);
-  const p = resolveBackend(o, jobFlops(rows, cols), method === 'gesvdj' || method === 'gesvdp' ? method : undefined);
+  const p = resolveBackend(o, jobFlops(rows, cols), pinnedRoutine(method));
   if (method === 'gram') return runPlacedSync(p, (d) => gramToSvdvals(native.gramEigvalsh(data, rows, cols, false, d)));
   return runPlacedSync(p, (d) => native.svdvals(data, rows, cols, false, d).S);
 }

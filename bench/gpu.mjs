@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as ws from '../dist/index.js';
 import { fillGaussian } from './lib/gaussian.mjs';
-import { summarize } from './lib/stats.mjs';
+import { timeTrial } from './lib/timing.mjs';
 import { fmtMs, fmtRatio, renderMarkdown, renderText } from './lib/table.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -41,19 +41,10 @@ function gaussian(rows, cols, dtype, seed) {
   return { data, shape: [rows, cols] };
 }
 
-/** Median of timed repeats after one warm-up; fewer repeats for slow calls. */
+// One warm-up, then repeats filling about 5 s (1 to 7), as the other benches time their calls.
+const POLICY = { targetMs: 5000, minReps: 1, maxReps: 7 };
 async function time(fn) {
-  const t0 = performance.now();
-  await fn();
-  const first = performance.now() - t0;
-  const reps = first > 5000 ? 1 : first > 1000 ? 3 : 7;
-  const times = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  return summarize(times).median_ms;
+  return (await timeTrial({ run: fn, warmRun: fn, policy: POLICY, warmup: 'full' })).median_ms;
 }
 
 function relErr(got, want) {

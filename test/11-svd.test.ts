@@ -1,48 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { svd, svdSync, type FloatArray } from '../src/index.js';
+import { svd, svdSync } from '../src/index.js';
+import { colOrthoError, fro, reconstructionError, rowOrthoError } from './helpers/linalg.js';
 import { loadInput, maxRelErr, randn, reference } from './helpers/reference.js';
-
-function fro(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
-
-/** max |U diag(S) Vt - A| */
-function reconstructionError(A: FloatArray, rows: number, cols: number, U: FloatArray, r: number, S: FloatArray, Vt: FloatArray, uCols = r) {
-  let m = 0;
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) {
-      let v = 0;
-      for (let k = 0; k < r; k++) v += U[i * uCols + k] * S[k] * Vt[k * cols + j];
-      m = Math.max(m, Math.abs(v - A[i * cols + j]));
-    }
-  return m;
-}
-
-/** max |Q Qᵀ - I| over the r rows of a row-major r x n matrix (rows orthonormal). */
-function rowOrthoError(Q: FloatArray, r: number, n: number) {
-  let m = 0;
-  for (let a = 0; a < r; a++)
-    for (let b = a; b < r; b++) {
-      let d = 0;
-      for (let k = 0; k < n; k++) d += Q[a * n + k] * Q[b * n + k];
-      m = Math.max(m, Math.abs(d - (a === b ? 1 : 0)));
-    }
-  return m;
-}
-
-/** max |Qᵀ Q - I| over the c columns of a row-major n x c matrix. */
-function colOrthoError(Q: FloatArray, n: number, c: number) {
-  let m = 0;
-  for (let a = 0; a < c; a++)
-    for (let b = a; b < c; b++) {
-      let d = 0;
-      for (let k = 0; k < n; k++) d += Q[k * c + a] * Q[k * c + b];
-      m = Math.max(m, Math.abs(d - (a === b ? 1 : 0)));
-    }
-  return m;
-}
 
 describe('svd (thin, full, top-k)', () => {
   for (const name of ['spiked', 'wide', 'lowrank']) {

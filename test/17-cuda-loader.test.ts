@@ -1,20 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { backends, svdvals, svdvalsSync } from '../src/index.js';
+import { cudaProbeIn } from './helpers/cuda-probe.js';
 
-// The CUDA probe runs once per process, so each scenario runs in a child process with its own search path.
-const dist = pathToFileURL(join(process.cwd(), 'dist', 'index.js')).href;
 function probeIn(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['-e', `import('${dist}').then(w => console.log(JSON.stringify(w.backends().cuda)))`], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
+  return cudaProbeIn({ ...process.env, ...env });
 }
 
 /** nvidia/<x>/lib folders of the optional wheel venv (scripts/setup-cuda-wheels.sh). */

@@ -6,13 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cudaProbeIn } from './helpers/cuda-probe.js';
 
 const root = process.cwd();
 const mockDir = resolve(root, 'test/output/cuda-mock');
 const haveCompiler = spawnSync('g++', ['--version']).status === 0;
-const dist = pathToFileURL(join(root, 'dist', 'index.js')).href;
 
 function mockEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, WEIGHTSCOPE_CUDA_LIB_DIR: mockDir, WEIGHTSCOPE_CUDA_MOCK: '1', ...extra };
@@ -44,14 +43,7 @@ describe.skipIf(!haveCompiler)('GPU path on the CPU stand-in for CUDA (skipped w
     expect(j.numPassedTests).toBeGreaterThanOrEqual(60);
   });
 
-  function probe(extra: Record<string, string>) {
-    const r = spawnSync(process.execPath, ['-e', `import('${dist}').then(w => console.log(JSON.stringify(w.backends().cuda)))`], {
-      encoding: 'utf8',
-      env: mockEnv(extra),
-    });
-    expect(r.status, r.stderr).toBe(0);
-    return JSON.parse(r.stdout);
-  }
+  const probe = (extra: Record<string, string>) => cudaProbeIn(mockEnv(extra));
 
   it('loader stages: libraries and symbols found, then no driver / no device are reported as such', () => {
     const ok = probe({});

@@ -16,6 +16,7 @@ import {
   subspaceOverlap,
   subspaceOverlapSync,
 } from '../src/metrics/index.js';
+import { matmul } from './helpers/linalg.js';
 import { expectCode, expectReject, expectRel, randn, toF32 } from './helpers/metrics.js';
 
 const M = (rows: number[][]): Matrix<Float64Array> => ({
@@ -46,14 +47,6 @@ function transposed(m: Matrix): Matrix<Float64Array> {
   const t = new Float64Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = m.data[i * c + j];
   return { data: t, shape: [c, r] };
-}
-
-function matmul(a: Matrix, b: Matrix): Matrix<Float64Array> {
-  const [n, k] = a.shape;
-  const m = b.shape[1];
-  const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let t = 0; t < k; t++) for (let j = 0; j < m; j++) out[i * m + j] += a.data[i * k + t] * b.data[t * m + j];
-  return { data: out, shape: [n, m] };
 }
 
 describe('gradientAlignment', () => {

@@ -5,19 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { svdSync } from '../src/linalg/index.js';
 import type { Matrix } from '../src/linalg/matrix.js';
 import { richness, richnessSync } from '../src/metrics/index.js';
+import { matmul } from './helpers/linalg.js';
 import { expectCode, expectReject, expectRel, randn, toF32 } from './helpers/metrics.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures/metrics/metrics.json', import.meta.url), 'utf8'));
 const M = (rows: number[][]): Matrix<Float64Array> => ({ data: Float64Array.from(rows.flat()), shape: [rows.length, rows[0].length] });
 const rowsOf = (m: Matrix): number[][] => Array.from({ length: m.shape[0] }, (_, i) => Array.from(m.data.subarray(i * m.shape[1], (i + 1) * m.shape[1])));
-
-function matmul(a: Matrix, b: Matrix): Matrix<Float64Array> {
-  const [n, k] = a.shape;
-  const m = b.shape[1];
-  const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let t = 0; t < k; t++) for (let j = 0; j < m; j++) out[i * m + j] += a.data[i * k + t] * b.data[t * m + j];
-  return { data: out, shape: [n, m] };
-}
 
 /** n x k orthonormal columns, each orthogonal to the all-ones vector (so already column-centred). */
 function centredOrthonormal(n: number, k: number, seed: number): number[][] {

@@ -24,35 +24,3 @@ export function shapes(): [number, number][] {
   if (MAX_N < 256) out.push([MAX_N, MAX_N]);
   return out;
 }
-
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
-
-/** max |A - U diag(S) Vt| over the entries, for U (rows x r) and Vt (r x cols), row-major. */
-export function reconstructionError(a: M, U: ArrayLike<number>, S: ArrayLike<number>, Vt: ArrayLike<number>, r: number): number {
-  const [rows, cols] = a.shape;
-  let err = 0;
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) {
-      let s = 0;
-      for (let k = 0; k < r; k++) s += U[i * r + k] * S[k] * Vt[k * cols + j];
-      err = Math.max(err, Math.abs(s - a.data[i * cols + j]));
-    }
-  return err;
-}
-
-/** max |Q^T Q - I| for the r columns of a row-major n x r matrix (or rows when `rowsOf`). */
-export function orthonormalityError(q: ArrayLike<number>, n: number, r: number, rowsOf = false): number {
-  let err = 0;
-  const at = (i: number, k: number) => (rowsOf ? q[k * n + i] : q[i * r + k]);
-  for (let a = 0; a < r; a++)
-    for (let b = a; b < r; b++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += at(i, a) * at(i, b);
-      err = Math.max(err, Math.abs(s - (a === b ? 1 : 0)));
-    }
-  return err;
-}

@@ -2,7 +2,6 @@
 // (its limit), else the batch uploaded at once and run through one SvdSolver (one workspace). A batch
 // that does not fit in free device memory runs in chunks.
 #include <algorithm>
-#include <climits>
 #include <vector>
 
 #include "gpu_checks.h"
@@ -38,6 +37,14 @@ void check_batch_info(const std::vector<int>& info, const std::string& routine) 
 }
 
 template <typename T>
+auto batched_fns(const Api& a) {
+  if constexpr (std::is_same_v<T, float>)
+    return std::make_pair(a.cusolverDnSgesvdjBatched_bufferSize, a.cusolverDnSgesvdjBatched);
+  else
+    return std::make_pair(a.cusolverDnDgesvdjBatched_bufferSize, a.cusolverDnDgesvdjBatched);
+}
+
+template <typename T>
 void gesvdj_batched(Session& s, DeviceBuffer<T>& dA, DeviceBuffer<T>& dS, DeviceBuffer<int>& dInfo, int m, int n,
                     int count, std::string& name) {
   const bool single = std::is_same_v<T, float>;
@@ -46,38 +53,29 @@ void gesvdj_batched(Session& s, DeviceBuffer<T>& dA, DeviceBuffer<T>& dS, Device
   const std::size_t us = std::size_t(m) * m * count, vs = std::size_t(n) * n * count;
   s.require_free((us + vs) * sizeof(T), "gesvdjBatched's U and V");
   DeviceBuffer<T> dU(s, us, "U"), dV(s, vs, "V");
-  int lwork = 0;
+  const auto [buffer_size, solve] = batched_fns<T>(s.api);
   const EigMode jobz = EigMode(kEigModeNoVector);
-  if constexpr (single)
-    check_cusolver(s.api.cusolverDnSgesvdjBatched_bufferSize(s.solver, jobz, m, n, dA.get(), m, dS.get(), dU.get(), m,
-                                                             dV.get(), n, &lwork, s.gesvdj, count),
-                   "cusolverDnSgesvdjBatched_bufferSize");
-  else
-    check_cusolver(s.api.cusolverDnDgesvdjBatched_bufferSize(s.solver, jobz, m, n, dA.get(), m, dS.get(), dU.get(), m,
-                                                             dV.get(), n, &lwork, s.gesvdj, count),
-                   "cusolverDnDgesvdjBatched_bufferSize");
+  int lwork = 0;
+  const std::string bs = name + "_bufferSize";
+  check_cusolver(buffer_size(s.solver, jobz, m, n, dA.get(), m, dS.get(), dU.get(), m, dV.get(), n, &lwork, s.gesvdj,
+                             count),
+                 bs.c_str());
   lwork = std::max(lwork, 1);
   s.require_free(std::size_t(lwork) * sizeof(T), "the gesvdjBatched workspace");
   DeviceBuffer<T> work(s, std::size_t(lwork), "the gesvdjBatched workspace");
-  if constexpr (single)
-    check_cusolver(s.api.cusolverDnSgesvdjBatched(s.solver, jobz, m, n, dA.get(), m, dS.get(), dU.get(), m, dV.get(),
-                                                  n, work.get(), lwork, dInfo.get(), s.gesvdj, count),
-                   name.c_str());
-  else
-    check_cusolver(s.api.cusolverDnDgesvdjBatched(s.solver, jobz, m, n, dA.get(), m, dS.get(), dU.get(), m, dV.get(),
-                                                  n, work.get(), lwork, dInfo.get(), s.gesvdj, count),
-                   name.c_str());
+  check_cusolver(solve(s.solver, jobz, m, n, dA.get(), m, dS.get(), dU.get(), m, dV.get(), n, work.get(), lwork,
+                       dInfo.get(), s.gesvdj, count),
+                 name.c_str());
 }
-
 
 // One chunk of the batch: uploaded, solved and downloaded into out (count * p values) and info.
 template <typename T>
 void run_chunk(Session& s, const T* a, std::size_t count, std::size_t rows, std::size_t cols, SvdRoutine routine,
-               T* out, int* info, std::string& name) {
+               bool batched, T* out, int* info, std::string& name) {
   const std::size_t p = std::min(rows, cols), size = rows * cols;
   DeviceBuffer<T> dA(s, size * count, "the batch"), dS(s, p * count, "the singular values");
   DeviceBuffer<int> dInfo(s, count, "info");
-  if (routine != SvdRoutine::Gesvdp && rows <= kBatchedMaxDim && cols <= kBatchedMaxDim) {
+  if (batched) {
     dA.upload(a, size * count);
     gesvdj_batched<T>(s, dA, dS, dInfo, int(cols), int(rows), int(count), name);
   } else {
@@ -100,14 +98,15 @@ Buffer<T> svdvals_batch(const T* a, std::size_t count, std::size_t rows, std::si
   check_gpu_dims(rows, cols);
   check_dim(count, "the batch size");
   require_finite_batch(a, count, rows, cols);
-  const std::size_t m = cols, n = rows, p = std::min(m, n), size = m * n;
+  const std::size_t p = std::min(rows, cols), size = rows * cols;
+  const bool batched = routine != SvdRoutine::Gesvdp && rows <= kBatchedMaxDim && cols <= kBatchedMaxDim;
   Session s;
   // A batch larger than the free device memory runs in chunks: each matrix needs itself, its values and
-  // an info word; half of what is free is left for the solver's workspace (and gesvdjBatched's U and V).
+  // an info word (and gesvdjBatched's U and V); half of what is free is left for the solver's workspace.
   std::size_t free_b = 0, total_b = 0;
   check_cuda(s.api, s.api.cudaMemGetInfo(&free_b, &total_b), "cudaMemGetInfo");
-  const std::size_t per_matrix = (size + p) * sizeof(T) + sizeof(int) +
-                                 (m <= kBatchedMaxDim && n <= kBatchedMaxDim ? (m * m + n * n) * sizeof(T) : 0);
+  const std::size_t per_matrix =
+      (size + p) * sizeof(T) + sizeof(int) + (batched ? (rows * rows + cols * cols) * sizeof(T) : 0);
   const std::size_t chunk = std::max<std::size_t>(1, std::min(count, free_b / 2 / per_matrix));
   Buffer<T> out(p * count);
   std::vector<int> info(count);
@@ -115,7 +114,8 @@ Buffer<T> svdvals_batch(const T* a, std::size_t count, std::size_t rows, std::si
   for (std::size_t first = 0; first < count; first += chunk) {
     const std::size_t c = std::min(chunk, count - first);
     s.require_free(c * per_matrix, "a chunk of the batch");
-    run_chunk<T>(s, a + first * size, c, rows, cols, routine, out.data() + first * p, info.data() + first, name);
+    run_chunk<T>(s, a + first * size, c, rows, cols, routine, batched, out.data() + first * p, info.data() + first,
+                 name);
   }
   check_batch_info(info, name);
   require_finite_output(out.data(), out.size(), name.c_str(), "a matrix is too badly scaled for this precision");

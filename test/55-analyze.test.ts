@@ -150,3 +150,16 @@ describe('analyze() sources, filters and bookkeeping', () => {
     await expect(analyze([{ name: 'x' } as never])).rejects.toMatchObject({ code: 'E_OPTION' });
   });
 });
+
+describe('analyze() backend option', () => {
+  it("backend 'cuda' without a usable GPU fails up front with E_CUDA_UNAVAILABLE, instead of skipping every layer", async () => {
+    const layers = [{ name: 'w', W: { data: randn(40 * 30, 1), shape: [40, 30] as [number, number] } }];
+    await expect(analyze(layers, { backend: 'cuda' })).rejects.toMatchObject({
+      code: 'E_CUDA_UNAVAILABLE',
+      message: expect.stringMatching(/^analyze: backend 'cuda' requested but CUDA is unavailable: /),
+    });
+    const cpu = await analyze(layers, { backend: 'cpu' });
+    expect(cpu.layers).toHaveLength(1);
+    expect(cpu.skipped).toHaveLength(0);
+  });
+});

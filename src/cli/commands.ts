@@ -2,12 +2,11 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze, type Metric, type ModelReport } from '../model/analyze.js';
-import { cudaStatus, setThreads } from '../linalg/backends.js';
+import { setThreads } from '../linalg/backends.js';
 import { esdPlotSvg, formatTable, htmlReport, toCsv, toJson } from '../report/index.js';
 import { createProgress } from './progress.js';
 import { layerRow, summaryRecord, summaryRows, TABLE_COLUMNS } from './rows.js';
 import { UsageError } from './errors.js';
-import { WeightscopeError } from '../errors.js';
 import { packageRoot } from '../binding.js';
 import { svdvals } from '../linalg/svd.js';
 
@@ -64,8 +63,6 @@ export async function runAnalyze(path: string, o: AnalyzeCliOptions): Promise<vo
   if (!['table', 'json', 'csv'].includes(o.format)) throw new UsageError(`--format must be table, json or csv, got '${o.format}'`);
   if (!existsSync(path)) throw new UsageError(`no such file or folder: ${path}`);
   if ((o.html || o.plots) && !o.out) throw new UsageError('--html and --plots need --out DIR');
-  if (o.backend === 'cuda' && !cudaStatus().available)
-    throw new WeightscopeError(`--backend cuda: CUDA is unavailable: ${cudaStatus().reason}`, 'E_CUDA_UNAVAILABLE');
   if (o.threads !== undefined) setThreads(o.threads);
   const progress = createProgress(o.progress !== false);
   const report = await analyze(path, {

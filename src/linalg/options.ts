@@ -61,6 +61,13 @@ function requested(opts: BackendOptions): Backend {
   return b;
 }
 
+/** Throws E_CUDA_UNAVAILABLE, with the loader's reason, unless CUDA is usable. `prefix` names the caller. */
+export function requireCuda(prefix = ''): void {
+  const cuda = cudaStatus();
+  if (!cuda.available)
+    throw new WeightscopeError(`${prefix}backend 'cuda' requested but CUDA is unavailable: ${cuda.reason}`, 'E_CUDA_UNAVAILABLE');
+}
+
 /** The size measure of a rows x cols job that the crossover is compared with. */
 export function jobFlops(rows: number, cols: number): number {
   return rows * cols * Math.min(rows, cols);
@@ -77,9 +84,7 @@ export function resolveBackend(opts: BackendOptions, flops: number, routine?: Gp
     fail('E_OPTION', `method '${routine}' is a cuSOLVER routine: it needs backend: 'cuda'`);
   if (b === 'cpu') return { device: 0, auto: false };
   if (b === 'cuda') {
-    const cuda = cudaStatus();
-    if (!cuda.available)
-      throw new WeightscopeError(`backend 'cuda' requested but CUDA is unavailable: ${cuda.reason}`, 'E_CUDA_UNAVAILABLE');
+    requireCuda();
     return { device: routine === 'gesvdj' ? 2 : routine === 'gesvdp' ? 3 : 1, auto: false };
   }
   if (flops < crossover || !cudaStatus().available) return { device: 0, auto: true };

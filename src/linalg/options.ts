@@ -54,7 +54,8 @@ export function checkOptions<T extends object>(opts: T | undefined, allowed: rea
   return opts;
 }
 
-function requested(opts: BackendOptions): Backend {
+/** The backend asked for: the option, else WEIGHTSCOPE_BACKEND, else 'auto' (E_OPTION when not one of the three). */
+export function requestedBackend(opts: BackendOptions): Backend {
   const b = opts.backend ?? (process.env.WEIGHTSCOPE_BACKEND as Backend | undefined) ?? 'auto';
   if (b !== 'auto' && b !== 'cpu' && b !== 'cuda')
     fail('E_OPTION', `backend must be 'auto', 'cpu' or 'cuda', got ${JSON.stringify(b)}`);
@@ -79,7 +80,7 @@ export function jobFlops(rows: number, cols: number): number {
  * small jobs never pay for it.
  */
 export function resolveBackend(opts: BackendOptions, flops: number, routine?: GpuSvdRoutine): Placement {
-  const b = requested(opts);
+  const b = requestedBackend(opts);
   if (routine !== undefined && b !== 'cuda')
     fail('E_OPTION', `method '${routine}' is a cuSOLVER routine: it needs backend: 'cuda'`);
   if (b === 'cpu') return { device: 0, auto: false };

@@ -7,7 +7,7 @@ import type { WeightInput } from '../esd/weights.js';
 import { skipReason } from '../esd/limits.js';
 import { fail, WeightscopeError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { checkOptions, requireCuda, type Backend } from '../linalg/options.js';
+import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
 import { analyzeMatrix, summarize, type LayerReport, type AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
 import { rankFromSvdvals } from '../metrics/rank.js';
 import { openModel } from './reader.js';
@@ -209,7 +209,7 @@ function parse(opts: ModelAnalyzeOptions | undefined) {
   const concurrency = o.concurrency ?? 1;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) fail('E_OPTION', 'analyze: concurrency must be a positive integer');
   // Up front: per layer, a missing GPU would only list every layer as skipped.
-  if (o.backend === 'cuda') requireCuda('analyze: ');
+  if (requestedBackend(o) === 'cuda') requireCuda('analyze: ');
   return { o, metrics: new Set(metrics), layers, concurrency };
 }
 

@@ -12,7 +12,7 @@ import { shuffled, xoshiro128 } from './prng.js';
 export interface TrapsOptions extends WeightOptions, BackendOptions {
   /** Seed of the shuffles (WW uses numpy's unseeded global generator). Default 0. */
   seed?: number;
-  /** Shuffled copies pooled for the MP fit. Default 5 when M < 100, else 1 (WW). */
+  /** Shuffled copies pooled for the MP fit. Default 5 when the layer has < 100 eigenvalues (M·rf), else 1 (WW). */
   shuffles?: number;
   /**
    * The layer's own ESD (all eigenvalues, as esd() returns them) for rand_distance / ww_softrank; computed
@@ -68,7 +68,8 @@ function plan(W: unknown, opts: TrapsOptions | undefined, fn: string): Job {
   const seed = o.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) fail('E_OPTION', `${fn}: seed must be an integer, got ${String(seed)}`);
   const w = toSlices(W, o, fn);
-  const shuffles = o.shuffles ?? (w.M < 100 ? 5 : 1);
+  // WW apply_random_esd: 5 replicas when num_components < 100, and num_components is M·rf for conv2d
+  const shuffles = o.shuffles ?? (w.M * w.rf < 100 ? 5 : 1);
   if (!Number.isSafeInteger(shuffles) || shuffles < 1 || shuffles > 100)
     fail('E_OPTION', `${fn}: shuffles must be an integer in 1..100, got ${String(shuffles)}`);
   let given: Float64Array | null = null;
@@ -84,7 +85,7 @@ function plan(W: unknown, opts: TrapsOptions | undefined, fn: string): Job {
   const mats: Matrix[] = [];
   // shuffles pooled copies, then one fresh copy for the distance, each slice shuffled on its own (WW).
   for (let r = 0; r <= shuffles; r++) for (const s of w.slices) mats.push({ data: shuffled(s.data, rng), shape: s.shape });
-  if (!given) mats.push(...w.slices);
+  if (!given) for (const s of w.slices) mats.push(s);
   return { w, mats, shuffles, seed, given };
 }
 

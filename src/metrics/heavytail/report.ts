@@ -44,14 +44,17 @@ export interface LayerReport {
   entropy: number;
   detXNum: number;
   detXVal: number;
-  // Marchenko–Pastur (§4)
+  // Marchenko–Pastur (§4): the σ-dependent numbers are NaN unless mpStatus is 'success' (see MpFit.status)
+  mpStatus: 'success' | 'failed' | 'at-bound' | null;
+  mpReason: string | null;
   numSpikes: number;
   sigmaMp: number;
   mpSoftrank: number;
   bulkMin: number;
   bulkMax: number;
   wScale: number;
-  // randomisation (§5)
+  // randomisation (§5): the MP numbers of the shuffled ESD are NaN unless randMpStatus is 'success'
+  randMpStatus: 'success' | 'failed' | 'at-bound' | null;
   randNumSpikes: number;
   randSigmaMp: number;
   randMpSoftrank: number;

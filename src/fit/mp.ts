@@ -151,12 +151,14 @@ export function fitMarchenkoPastur(evals: ArrayLike<number>, opts: MpOptions): M
   const size = Math.ceil((stop - start) / step);
   let bestS = start;
   let bestR = Infinity;
+  let bestI = 0;
   for (let i = 0; i < size; i++) {
     const s = i * step + start;
     const r = resid(s);
     if (r < bestR) {
       bestR = r;
       bestS = s;
+      bestI = i;
     }
   }
   if (bestR >= penaltyOf(xg.length)) {
@@ -167,10 +169,9 @@ export function fitMarchenkoPastur(evals: ArrayLike<number>, opts: MpOptions): M
     );
   }
   const sigma = fmin1d(resid, bestS).x;
-  // fmin is unconstrained but starts from the grid's best; ending at (or past) an end of the range means the
-  // minimum lies outside what was searched
-  const lastGrid = (size - 1) * step + start;
-  const atBound = sigma <= start * (1 + 1e-9) ? 'lower' : sigma >= lastGrid * (1 - 1e-9) ? 'upper' : null;
+  // The grid's best at an end of the range, and Nelder–Mead (unconstrained) could not improve on it: the fit
+  // stopped at its search bound (mp_softrank = 0.0025 exactly at the lower one), and the optimum is unknown.
+  const atBound = sigma === bestS && bestI === 0 ? 'lower' : sigma === bestS && bestI === size - 1 ? 'upper' : null;
   const bulkMax = Math.pow(sigma * (1 + 1 / Math.sqrt(Q)), 2);
   const bulkMin = Math.pow(sigma * (1 - 1 / Math.sqrt(Q)), 2);
   const cutoff = bulkMax + Math.sqrt(tracyWidom(Q, bulkMax, M));

@@ -398,8 +398,9 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
         if (p.transform === 'swap01') return swap01(data, t.dims);
         return data;
       };
-      // model order: where the weight is first used; unused ones after, by name
-      const order = use ? use.order : undefined;
+      // model order: where the weight is first used (a node's inputs in input order: W before R); unused ones
+      // after, by name
+      const order = use ? use.order * 1024 + Math.min(use.input, 1023) : undefined;
       drafts.push({ info, load, ...(order !== undefined ? { order } : {}), ...(f.graph !== mainGraph ? { qualifiedName: `${f.graph}/${name}` } : {}) });
     }
   }

@@ -154,6 +154,7 @@ export function planTfjs(manifestFile: string, json: unknown, ctx: PlanContext):
   const skipped: SkippedTensor[] = [];
   const files = [file];
   let position = 0; // manifest order across groups: the model's layer order as exported
+  const sizes = new Map<string, number>(); // a shard listed again is not opened again
   groups.forEach((g, gi) => {
     const grp = g as { paths?: unknown; weights?: unknown } | null;
     if (!grp || !Array.isArray(grp.paths) || !Array.isArray(grp.weights)) {
@@ -163,7 +164,8 @@ export function planTfjs(manifestFile: string, json: unknown, ctx: PlanContext):
     let groupBytes = 0;
     for (const rel of grp.paths) {
       const shard = ctx.tree.resolve(rel, file, `weightsManifest[${gi}].paths`);
-      const size = shardSize(shard, rel as string, file);
+      const size = sizes.get(shard) ?? shardSize(shard, rel as string, file);
+      sizes.set(shard, size);
       parts.push({ file: shard, start: groupBytes, size });
       groupBytes += size;
       files.push(shard);

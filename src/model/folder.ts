@@ -70,7 +70,9 @@ export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
   const used = new Set(plan.files.map((f) => path.resolve(f)));
   const others = all.filter((c) => !used.has(path.resolve(c.file)) && c.format.id !== 'json');
   const notes = [...(plan.notes ?? [])];
-  notes.unshift(`analysed ${chosen.name} (${chosen.format.label}) from folder ${dir}`);
+  const kind = JSON_KIND(chosen);
+  const label = kind === 'index' ? 'a sharded safetensors index' : kind === 'tfjs' ? 'a tfjs model' : chosen.format.label;
+  notes.unshift(`analysed ${chosen.name} (${label}) from folder ${dir}`);
   if (others.length > 0) notes.push(`also in the folder, not analysed: ${others.map((c) => `${c.name} (${c.format.label})`).join(', ')}`);
   return { ...plan, notes };
 }

@@ -9,7 +9,8 @@
 
 /** Role of a name segment, in forward order; unknown segments are neutral (ROLE.other). */
 const ROLES: [RegExp, number][] = [
-  [/^(embed|embeddings|embed_tokens|embed_positions|wte|wpe|tok_embeddings|word_embeddings|position_embeddings|token_type_embeddings|patch_embed|patch_embedding|shared)$/i, 0],
+  [/^(embed|embeddings|embed_tokens|wte|tok_embeddings|word_embeddings|patch_embed|patch_embedding|shared)$/i, 0],
+  [/^(embed_positions|wpe|position_embeddings|pos_embed|token_type_embeddings)$/i, 1],
   [/^(encoder|enc)$/i, 10],
   [/^(self_attn|attn|attention|self_attention|selfattention|self|mixer|sa)$/i, 20],
   [/^(q|q_proj|query|wq|q_attn)$/i, 21],

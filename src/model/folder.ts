@@ -21,20 +21,23 @@ interface Candidate {
   format: FormatEntry;
 }
 
-function scan(dir: string, tree: ModelTree): Candidate[] {
-  const out: Candidate[] = [];
+/** The folder's model candidates, and the model-named entries refused (links out of the tree, FIFOs, ...). */
+function scan(dir: string, tree: ModelTree): { found: Candidate[]; refused: string[] } {
+  const found: Candidate[] = [];
+  const refused: string[] = [];
   for (const name of fs.readdirSync(dir).sort()) {
     if (!CANDIDATE.test(name) || TFJS_SHARD.test(name)) continue;
     const file = path.join(dir, name);
     try {
       tree.check(file, dir, name);
       const { format } = detectFile(file);
-      if (format) out.push({ name, file, format });
-    } catch {
-      // not a regular file, unreadable, or a link out of the tree: not a candidate (never opened)
+      if (format) found.push({ name, file, format });
+    } catch (e) {
+      // not a regular file, unreadable, or a link out of the tree: not a candidate, never read
+      refused.push((e as Error).message.replace(`${dir}: `, '').replace(`${file}: `, `${name}: `));
     }
   }
-  return out;
+  return { found, refused };
 }
 
 const JSON_KIND = (c: Candidate): 'index' | 'tfjs' | null =>
@@ -49,7 +52,7 @@ function one(dir: string, list: Candidate[], what: string): Candidate {
 
 /** Chooses the model of a folder and plans it. */
 export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
-  const all = scan(dir, ctx.tree);
+  const { found: all, refused } = scan(dir, ctx.tree);
   const readable = all.filter((c) => c.format.plan);
   const indexes = readable.filter((c) => JSON_KIND(c) === 'index');
   const safetensors = readable.filter((c) => c.format.id === 'safetensors');
@@ -62,7 +65,10 @@ export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
   } else if (tfjs.length > 0) chosen = tfjs.find((c) => c.name === 'model.json') ?? one(dir, tfjs, 'tfjs weights manifests');
   else if (onnx.length > 0) chosen = one(dir, onnx, 'ONNX models');
   if (!chosen) {
-    if (all.length === 0) throw formatError(dir, 'folder holds no model file (safetensors, model.json, weights manifest, .onnx)');
+    if (all.length === 0) {
+      const why = refused.length > 0 ? `; refused: ${refused.join('; ')}` : '';
+      throw formatError(dir, `folder holds no model file (safetensors, model.json, weights manifest, .onnx)${why}`);
+    }
     const c = all.find((x) => x.format.hint) ?? all[0];
     throw formatError(dir, `folder holds ${all.map((x) => `${x.name} (${x.format.label})`).join(', ')}: ${c.format.hint ?? 'not a model weightscope reads'}`);
   }
@@ -74,5 +80,6 @@ export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
   const label = kind === 'index' ? 'a sharded safetensors index' : kind === 'tfjs' ? 'a tfjs model' : chosen.format.label;
   notes.unshift(`analysed ${chosen.name} (${label}) from folder ${dir}`);
   if (others.length > 0) notes.push(`also in the folder, not analysed: ${others.map((c) => `${c.name} (${c.format.label})`).join(', ')}`);
+  for (const r of refused) notes.push(`not read: ${r}`);
   return { ...plan, notes };
 }

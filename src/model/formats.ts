@@ -54,12 +54,12 @@ function isJson(h: Uint8Array): boolean {
 }
 
 /**
- * ONNX ModelProto: protobuf whose first field is one of ModelProto's, with its wire type (writers emit
- * fields in number order, so it is ir_version = 1 in practice). A weak test, so it comes last.
+ * ONNX ModelProto: protobuf that starts with field 1, ir_version, a small varint (protobuf writers emit fields
+ * in number order and ONNX requires ir_version, so torch.onnx, onnx.save and onnxruntime files all start so).
+ * A file named .onnx that does not is still given to the ONNX reader, which says what is wrong with it.
  */
 function isOnnx(h: Uint8Array): boolean {
-  const tag = h[0];
-  return [0x08, 0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42].includes(tag) && h.length > 1;
+  return h.length > 2 && h[0] === 0x08 && h[1] >= 1 && h[1] <= 30;
 }
 
 /** A JSON model file: a safetensors index, or a tfjs model.json / weights manifest. */

@@ -34,7 +34,8 @@ function scan(dir: string, tree: ModelTree): { found: Candidate[]; refused: stri
       if (format) found.push({ name, file, format });
     } catch (e) {
       // not a regular file, unreadable, or a link out of the tree: not a candidate, never read
-      refused.push((e as Error).message.replace(`${dir}: `, '').replace(`${file}: `, `${name}: `));
+      const msg = (e as Error).message.replace(`${dir}: `, '').replace(`${file}: `, `${name}: `);
+      refused.push(/is a link to/.test(msg) ? `${msg} — pass the file's own path to follow it` : msg);
     }
   }
   return { found, refused };

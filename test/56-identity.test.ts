@@ -70,6 +70,17 @@ describe('one weight, two names', () => {
     expect(r.summary.numLayers).toBe(2);
   });
 
+  it('ONNX: an initializer used in the main graph and from inside a branch is one tensor; the other use is noted', async () => {
+    const l = await listTensors(join(ID, 'outer_use.onnx'));
+    expect(l.tensors.map((t) => [t.name, t.source.node, t.source.alsoUsedBy])).toEqual([
+      ['U', 'mm_main', ['main/branch.then_branch/mm_outer']],
+      ['W', 'mm_own', undefined],
+    ]);
+    const r = await analyze(join(ID, 'outer_use.onnx'), { minEvals: 1 });
+    expect(rel(r.layers[0].lambdaMax, expected.outer_use.U)).toBeLessThan(1e-5);
+    expect(rel(r.layers[1].lambdaMax, expected.outer_use.W)).toBeLessThan(1e-5);
+  });
+
   it('identical bytes under two names (If branches) are analysed once, the copy noted on the row', async () => {
     const r = await analyze(join(ID, 'same_bytes.onnx'), { minEvals: 1 });
     expect(r.layers.map((x) => [x.name, x.aliases])).toEqual([['V', undefined], ['W_else', ['W_then']]]);

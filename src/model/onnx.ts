@@ -40,7 +40,12 @@ function attrInt(node: OnnxNode, name: string, dflt: number): number {
 interface Def {
   /** Its first use, in graph order. */
   use?: Use;
+  /** The nodes that use it after the first (at most MAX_OTHER_USES named), and how many there are in all. */
+  otherUses?: string[];
+  otherCount?: number;
 }
+
+const MAX_OTHER_USES = 8;
 
 interface Use {
   node: OnnxNode;
@@ -105,7 +110,12 @@ function collect(g: OnnxGraph, gpath: string, parent: Scope | null, w: Walk): vo
     const use = { node: n, graph: gpath, outputs, order: w.nodes++ };
     n.inputs.forEach((name, i) => {
       const d = name === '' ? undefined : scope.lookup(name);
-      if (d && !d.use) d.use = { ...use, input: i };
+      if (!d) return;
+      if (!d.use) d.use = { ...use, input: i };
+      else if (d.use.node !== n) {
+        d.otherCount = (d.otherCount ?? 0) + 1;
+        if (d.otherCount <= MAX_OTHER_USES) (d.otherUses ??= []).push(`${gpath}/${n.name || n.opType}`);
+      }
     });
     for (const a of n.attributes) {
       if (n.opType === 'Constant' && a.t && n.outputs[0]) {
@@ -119,6 +129,13 @@ function collect(g: OnnxGraph, gpath: string, parent: Scope | null, w: Walk): vo
       if (name !== '') scope.set(name, outputs[i]);
     });
   }
+}
+
+/** The nodes besides the first that use a tensor ('<graph>/<node>'), the list capped with a count of the rest. */
+function otherUses(d: Def): string[] {
+  const list = d.otherUses ?? [];
+  const more = (d.otherCount ?? 0) - list.length;
+  return more > 0 ? [...list, `... and ${more} more`] : list;
 }
 
 /** The consumer of a value, looking through Identity/Cast chains. */
@@ -371,6 +388,7 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
           storedDtype: typeName,
           graph: f.graph,
           ...(use ? { node: use.node.name, opType: use.node.opType } : {}),
+          ...(f.def.otherCount ? { alsoUsedBy: otherUses(f.def) } : {}),
           ...(f.constNode !== undefined ? { constantNode: f.constNode } : {}),
           ...(dataFile !== file ? { external: dataFile } : {}),
           ...(p.shape !== t.dims ? { storedShape: t.dims } : {}),

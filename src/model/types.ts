@@ -33,6 +33,8 @@ export interface TensorSource {
   node?: string;
   opType?: string;
   graph?: string;
+  /** ONNX: the other nodes that use the tensor (it is analysed once, with the first consumer's orientation). */
+  alsoUsedBy?: string[];
   /** ONNX: the Constant node that holds the tensor (absent for initializers). */
   constantNode?: string;
   /** ONNX external data file (absolute path), when the data lives outside the model file. */

@@ -1,5 +1,8 @@
 // Norm metrics of an ESD (formulas.md §3; WeightWatcher weightwatcher.py 4525-4564, RMT_Util.py
 // matrix_rank / matrix_entropy / detX_constraint), on the unnormalised eigenvalues λ.
+// Sums are taken over λ·2^-e (exact, λ_max·2^-e in [0.5, 1)): Σλ of finite eigenvalues can overflow where
+// the ratios (stable rank, p = λ/Σλ, detX's λ·n/Σλ) are ordinary numbers.
+import { ldexp, ldexpFast, exponentOf, representable } from '../../esd/scale.js';
 
 export interface NormMetrics {
   /** Σλ = ‖W‖_F² */
@@ -16,7 +19,11 @@ export interface NormMetrics {
   stableRank: number;
   /** #{σ > σ_max·N·eps} */
   matrixRank: number;
-  /** −Σ p ln p / ln(rank), p = λ/Σλ + 1e-10 (WW's EPSILON), rank + 1e-10 */
+  /**
+   * −Σ p ln p / ln(rank), p = λ/Σλ + 1e-10 (WW's EPSILON), rank + 1e-10. For rank 1 this is 0/0 (WW returns
+   * ~1/1e-10 of rounding noise, e.g. 666.7): it is 0 here, the limit as the second eigenvalue vanishes
+   * (all the energy in one direction); NaN for a zero ESD.
+   */
   entropy: number;
   /** WW's detX count: tail size where Π e_j (e = λ·n/Σλ) first drops below 1 from the top. */
   detXNum: number;
@@ -46,12 +53,13 @@ function log10SumPow(evals: Float64Array, alpha: number): number {
 export function detX(evals: Float64Array): { num: number; idx: number } {
   const n = evals.length;
   if (n < 2 || !(evals[0] < evals[n - 1])) return { num: 0, idx: 0 };
+  const e = exponentOf(evals[n - 1]);
   let sum = 0;
-  for (const v of evals) sum += v;
+  for (const v of evals) sum += ldexpFast(v, -e);
   const scale = n / sum;
   let logProd = 0;
   for (let idx = n - 1; idx >= 1; idx--) {
-    logProd += Math.log(evals[idx] * scale);
+    logProd += Math.log(ldexpFast(evals[idx], -e) * scale);
     if (logProd < 0) return { num: n - idx, idx };
   }
   return { num: n, idx: 1 }; // Python leaves idx at the loop's last value
@@ -63,15 +71,17 @@ export function detX(evals: Float64Array): { num: number; idx: number } {
  */
 export function normMetrics(evals: Float64Array, alpha: number, N: number, eps: number): NormMetrics {
   const n = evals.length;
-  let norm = 0;
-  for (const v of evals) norm += v;
   const lmax = evals[n - 1];
+  const e = exponentOf(lmax);
+  let sumScaled = 0;
+  for (const v of evals) sumScaled += ldexpFast(v, -e);
+  const norm = representable(ldexp(sumScaled, e), 'the norm Σλ = ‖W‖_F²', 'normMetrics');
   const logSpectralNorm = Math.log10(lmax);
   const svals = evals.map((v) => Math.sqrt(Math.max(v, 0)));
   const rank = matrixRank(svals, N, eps);
   let h = 0;
   for (const v of evals) {
-    const p = v / norm + 1e-10;
+    const p = ldexpFast(v, -e) / sumScaled + 1e-10;
     h -= p * Math.log(p);
   }
   const { num, idx } = detX(evals);
@@ -83,9 +93,9 @@ export function normMetrics(evals: Float64Array, alpha: number, N: number, eps: 
     logSpectralNorm,
     alphaWeighted: ok ? alpha * logSpectralNorm : NaN,
     logAlphaNorm: ok ? log10SumPow(evals, alpha) : NaN,
-    stableRank: norm / lmax,
+    stableRank: sumScaled / ldexpFast(lmax, -e),
     matrixRank: rank,
-    entropy: h / Math.log(rank + 1e-10),
+    entropy: rank === 1 ? 0 : h / Math.log(rank + 1e-10),
     detXNum: num,
     detXVal: n >= 2 ? evals[idx] : NaN,
   };

@@ -1,0 +1,74 @@
+// How each property family calls weightscope: family -> { form: (w, args) => result }. `w` is the
+// package (dist build); matrices arrive as { dtype, shape, b64 } and are decoded to exact typed arrays.
+
+export function decode(m) {
+  if (m === null || typeof m !== 'object' || !('b64' in m)) return m;
+  const buf = Buffer.from(m.b64, 'base64');
+  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  const data = m.dtype === 'float32' ? new Float32Array(ab) : new Float64Array(ab);
+  return { data, shape: m.shape.length === 2 ? [m.shape[0], m.shape[1]] : [...m.shape] };
+}
+
+const D = decode;
+const both = (name, f) => ({ sync: (w, a) => f(w[`${name}Sync`], a), async: (w, a) => f(w[name], a) });
+const svdOut = (r) => ({ S: r.S, U: r.U, Vt: r.Vt });
+
+export const calls = {
+  // linalg
+  svdvals: both('svdvals', (f, a) => f(D(a.A), a.method ? { method: a.method, backend: 'cpu' } : { backend: 'cpu' })),
+  svd: both('svd', async (f, a) => svdOut(await f(D(a.A), { ...(a.k ? { k: a.k } : {}), ...(a.full ? { full: true } : {}), backend: 'cpu' }))),
+  eigvalsh: both('eigvalsh', (f, a) => f(D(a.A), { backend: 'cpu' })),
+  gram: both('gram', (f, a) => f(D(a.A), { backend: 'cpu' })),
+  gramEigvalsh: both('gramEigvalsh', (f, a) => f(D(a.A), { backend: 'cpu' })),
+  svdvalsBatch: both('svdvalsBatch', (f, a) => f(a.As.map(D), { backend: 'cpu' })),
+  matrix: { sync: (w, a) => w.matrix(a.rows, a.dtype) },
+  dtypeOf: { sync: (w, a) => w.dtypeOf(D(a.A).data) },
+  threads: {
+    sync: (w, a) => {
+      const before = w.getThreads();
+      try {
+        w.setThreads(a.n);
+        return w.getThreads();
+      } finally {
+        w.setThreads(before);
+      }
+    },
+  },
+  largeJobFlops: {
+    sync: (w, a) => {
+      const before = w.backends().cpu.largeJobFlops;
+      try {
+        w.setLargeJobFlops(a.v);
+        return w.backends().cpu.largeJobFlops;
+      } finally {
+        w.setLargeJobFlops(before);
+      }
+    },
+  },
+  cudaCrossover: {
+    sync: (w, a) => {
+      const before = w.getCudaCrossover();
+      try {
+        w.setCudaCrossover(a.v);
+        return w.getCudaCrossover();
+      } finally {
+        w.setCudaCrossover(before);
+      }
+    },
+  },
+  info: {
+    sync: (w) => {
+      const b = w.backends();
+      const s = w.nativeStats();
+      return {
+        cpuLibrary: b.cpu.library,
+        threads: b.cpu.threads,
+        cudaAvailable: b.cuda.available,
+        dirs: Array.isArray(w.cudaSearchDirs()),
+        memory: w.cudaMemory() === null || typeof w.cudaMemory().free === 'number',
+        jobsInFlight: s.jobsInFlight,
+        liveBytes: s.liveBytes,
+      };
+    },
+  },
+};

@@ -13,7 +13,36 @@ const D = decode;
 const both = (name, f) => ({ sync: (w, a) => f(w[`${name}Sync`], a), async: (w, a) => f(w[name], a) });
 const svdOut = (r) => ({ S: r.S, U: r.U, Vt: r.Vt });
 
+const pick = (o, keys) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+const angles = (pa, so) => async (w, a) => {
+  const o = pick(a, ['k', 'side']);
+  const r = await w[pa](D(a.A), D(a.B), o);
+  return { angles: r.angles, cosines: r.cosines, overlap: await w[so](D(a.A), D(a.B), o) };
+};
+const collapseOpts = (a) => ({ ...pick(a, ['numClasses', 'b']), ...(a.W ? { W: D(a.W) } : {}) });
+
 export const calls = {
+  // metrics
+  rank: both('rankReport', (f, a) => f(D(a.A))),
+  rankSv: { sync: (w, a) => w.rankFromSvdvals(a.f64 ? Float64Array.from(a.s) : a.s, pick(a, ['shape', 'dtype'])) },
+  rankOne: {
+    sync: (w, a) => (a.metric === 'energyRank' ? w.energyRankSync(D(a.A), a.tau) : w[`${a.metric}Sync`](D(a.A))),
+    async: (w, a) => (a.metric === 'energyRank' ? w.energyRank(D(a.A), a.tau) : w[a.metric](D(a.A))),
+  },
+  alignment: {
+    sync: (w, a) =>
+      a.Ws
+        ? w.gradientAlignment(a.Ws.map(D), a.Gs.map(D), pick(a, ['weightDecay']))
+        : w.gradientAlignment(a.flat ? D(a.W).data : D(a.W), a.flat ? D(a.G).data : D(a.G), pick(a, ['weightDecay'])),
+  },
+  angles: { sync: angles('principalAnglesSync', 'subspaceOverlapSync'), async: angles('principalAngles', 'subspaceOverlap') },
+  layerAlignment: both('layerAlignment', (f, a) => f(D(a.Wl), D(a.Wn), pick(a, ['k', 'layout']))),
+  balance: both('balancedness', (f, a) => f(a.layers.map(D), pick(a, ['layout']))),
+  orthogonality: both('inputOrthogonality', (f, a) => f(D(a.XA), D(a.XB))),
+  merge: { sync: (w, a) => w.mergeBySum(a.A.map(D), a.B.map(D)).map((m) => m.data) },
+  collapse: both('neuralCollapse', (f, a) => f(D(a.H), a.labels, collapseOpts(a))),
+  richness: both('richness', (f, a) => f(D(a.features), D(a.outputs), pick(a, ['labels', 'numClasses']))),
+
   // linalg
   svdvals: both('svdvals', (f, a) => f(D(a.A), a.method ? { method: a.method, backend: 'cpu' } : { backend: 'cpu' })),
   svd: both('svd', async (f, a) => svdOut(await f(D(a.A), { ...(a.k ? { k: a.k } : {}), ...(a.full ? { full: true } : {}), backend: 'cpu' }))),

@@ -103,6 +103,8 @@ export interface Verdict {
   failures: string[];
   /** Known bugs of other parts still present (see known.ts): [case, known bug]. */
   xfail: string[];
+  /** Per family: [calls that returned a value, calls that threw a typed error]. */
+  byFam: Record<string, [number, number]>;
 }
 
 export interface KnownBug {
@@ -117,7 +119,7 @@ export interface KnownBug {
 export function judge(cases: Case[], checks: Record<string, Check>, opts: { isolate?: (c: Case) => boolean; known?: KnownBug[] } = {}): Verdict {
   const refs = oracle(cases);
   const { results, crashes } = runJs(cases, opts.isolate ?? (() => false));
-  const v: Verdict = { checked: 0, values: 0, errors: 0, failures: [], xfail: [] };
+  const v: Verdict = { checked: 0, values: 0, errors: 0, failures: [], xfail: [], byFam: {} };
   for (const c of cases) {
     const ref = refs.get(c.id);
     const desc = `${c.id} ${JSON.stringify(c.args, (k, x) => (k === 'b64' ? `${String(x).length} chars` : x)).slice(0, 300)}`;
@@ -131,9 +133,10 @@ export function judge(cases: Case[], checks: Record<string, Check>, opts: { isol
         for (const [form, out] of Object.entries(r.forms)) {
           v.checked++;
           const p = verdictOf(out, ref, checks[c.fam], c);
+          const tally = (v.byFam[c.fam] ??= [0, 0]);
           if (p) problems.push(`${form}: ${p}`);
-          else if (out.ok) v.values++;
-          else v.errors++;
+          else if (out.ok) (v.values++, tally[0]++);
+          else (v.errors++, tally[1]++);
         }
     }
     const known = problems.length > 0 && opts.known?.find((k) => k.matches(c) && problems.every((p) => !k.symptom || k.symptom.test(p)));

@@ -69,6 +69,8 @@ def o_collapse(a):
     out = {
         'nc1': nc1,
         'nc1Cond': float((s[0] / s[r - 1]) ** 2),
+        # h − μ_y cancels when the classes are tight: its relative rounding is eps·max|h|/rms(h − μ_y)
+        'nc1Cancel': float(np.max(np.abs(h)) / np.sqrt(np.mean(R * R))) if np.any(R) else 1e300,
         'nc2Equinorm': float(np.std(norms) / np.mean(norms)),
         'nc2Equiangular': float(np.std(cos)),
         'nc2Etf': float(np.mean([abs(c + 1 / (C - 1)) for c in cos])),

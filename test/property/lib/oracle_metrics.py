@@ -53,7 +53,8 @@ def rank_values(s, maxdim, eps):
         ok = [r + 1 for r in range(len(s)) if frac[r] >= tau - band and (r == 0 or frac[r - 1] < tau + band)]
         out[k] = {'set': ok or [len(s)]}
     out['participationRatio'] = float(np.sum(lam) ** 2 / np.sum(lam * lam))
-    for k, v in (('nuclearNorm', mp.mpf(s0) * mp.mpf(float(np.sum(u)))), ('frobeniusNorm', mp.mpf(s0) * mp.sqrt(mp.mpf(float(np.sum(lam))))), ('tol', tol)):
+    out['tol'] = float(tol)  # a threshold: it may underflow to 0 (then every σ > 0 counts), it cannot overflow here
+    for k, v in (('nuclearNorm', mp.mpf(s0) * mp.mpf(float(np.sum(u)))), ('frobeniusNorm', mp.mpf(s0) * mp.sqrt(mp.mpf(float(np.sum(lam)))))):
         try:
             out[k] = to_float(v, k)
         except Undefined as e:

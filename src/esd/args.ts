@@ -33,6 +33,14 @@ export function ownOptions<T extends object>(opts: T | undefined, allowed: reado
 }
 
 /**
+ * Options for the linalg calls made on the caller's behalf, without a prototype: nothing set on
+ * Object.prototype can reach them, whatever the callee reads.
+ */
+export function bare<T extends object>(o: T): T {
+  return Object.assign(Object.create(null) as T, o);
+}
+
+/**
  * The input copied once, at the call: a multi-step async function (several native calls with awaits in
  * between) works on this copy, so the caller mutating or transferring its buffer after the call has
  * started changes nothing. The copy is ours, so callers may scale it in place.

@@ -18,7 +18,7 @@ import {
   type Matrix,
 } from '../linalg/index.js';
 import type { Backend } from '../linalg/options.js';
-import { isFloatArray, ownOptions } from './args.js';
+import { bare, isFloatArray, ownOptions } from './args.js';
 import { skipReason, type LimitOptions } from './limits.js';
 import { exponentOf, ldexp, ldexpFast, maxAbs } from './scale.js';
 import { toSlices, type LayerType, type WeightInput, type WeightOptions, type WeightSlices } from './weights.js';
@@ -221,7 +221,7 @@ export async function esd(W: WeightInput, opts?: EsdOptions): Promise<EsdResult>
 export async function esdAs(W: WeightInput, opts: EsdOptions | undefined, fn: string): Promise<EsdResult> {
   const p = plan(W, opts, fn);
   if (p.skipped) return assemble(p, [], null);
-  const be = { backend: p.backend };
+  const be = bare({ backend: p.backend });
   const s = p.w.slices;
   if (p.method === 'gram') {
     const g = gramSlices(s);
@@ -240,7 +240,7 @@ export function esdSync(W: WeightInput, opts?: EsdOptions): EsdResult {
 export function esdSyncAs(W: WeightInput, opts: EsdOptions | undefined, fn: string): EsdResult {
   const p = plan(W, opts, fn);
   if (p.skipped) return assemble(p, [], null);
-  const be = { backend: p.backend };
+  const be = bare({ backend: p.backend });
   const s = p.w.slices;
   if (p.method === 'gram') {
     const g = gramSlices(s);

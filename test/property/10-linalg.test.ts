@@ -177,9 +177,9 @@ const CHECKS: Record<string, Check> = {
 };
 
 describe.skipIf(!findPython())(`property: linalg vs numpy${findPython() ? '' : ` (skipped: ${NO_PYTHON})`}`, () => {
-  it('every case equals numpy where defined, else a typed WeightscopeError', () => {
+  it('every case equals numpy where defined, else a typed WeightscopeError', async () => {
     const cs = cases();
-    const v = judge(cs, CHECKS, { known: KNOWN, isolate: (c) => c.fam === 'svd' && c.args.k !== undefined });
+    const v = await judge(cs, CHECKS, { known: KNOWN, isolate: (c) => c.fam === 'svd' && c.args.k !== undefined });
     expectVerdict('linalg', v, cs, KNOWN, SEED === 1019);
   }, 300_000);
 });

@@ -267,7 +267,7 @@ const CHECKS: Record<string, Check> = {
 };
 
 describe.skipIf(!findPython())(`property: metrics vs numpy${findPython() ? '' : ` (skipped: ${NO_PYTHON})`}`, () => {
-  it('every case equals numpy where defined, else a typed WeightscopeError', () => {
+  it('every case equals numpy where defined, else a typed WeightscopeError', async () => {
     const cs: Case[] = [];
     rankCases(cs);
     alignmentCases(cs);
@@ -276,7 +276,7 @@ describe.skipIf(!findPython())(`property: metrics vs numpy${findPython() ? '' : 
     mergeCases(cs);
     featureCases(cs);
     // principal angles and layer alignment call svd with k (?gesvdx): one process per case (see known.ts)
-    const v = judge(cs, CHECKS, { known: KNOWN, isolate: (c) => c.fam === 'angles' || c.fam === 'layerAlignment' });
+    const v = await judge(cs, CHECKS, { known: KNOWN, isolate: (c) => c.fam === 'angles' || c.fam === 'layerAlignment' });
     expectVerdict('metrics', v, cs, KNOWN, SEED === 4049);
   }, 600_000);
 });

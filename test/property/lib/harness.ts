@@ -1,7 +1,7 @@
 // The property suite's driver. For one test file: every case goes to numpy in ONE Python child
 // (oracle.py), and to weightscope in a Node child (child.mjs: all cases in one process, or one process per
 // case for families that can crash the process); then each result is compared with the reference.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export interface Case {
@@ -37,23 +37,52 @@ export function findPython(): string | null {
 
 export const NO_PYTHON = 'needs a Python with numpy, scipy and mpmath (set WEIGHTSCOPE_PYTHON); none was found';
 
+interface Ran {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+}
+
+/**
+ * A child fed `input` on stdin, awaited without blocking: spawnSync here would stall the vitest worker's
+ * event loop for the whole campaign (vitest then fails the run with "Timeout calling onTaskUpdate").
+ */
+function run(cmd: string, args: string[], input: string, timeoutMs: number): Promise<Ran> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let error: Error | undefined;
+    const timer = setTimeout(() => {
+      error = new Error(`timed out after ${timeoutMs} ms`);
+      p.kill('SIGKILL');
+    }, timeoutMs);
+    p.stdout.on('data', (d: Buffer) => out.push(d));
+    p.stderr.on('data', (d: Buffer) => err.push(d));
+    p.on('error', (e) => (error = e));
+    p.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), error });
+    });
+    p.stdin.on('error', () => {}); // a child that dies early closes its stdin: reported through close
+    p.stdin.end(input);
+  });
+}
+
 /** numpy's answer for every case, from one Python process. */
-export function oracle(cases: Case[]): Map<string, Reference> {
+export async function oracle(cases: Case[]): Promise<Map<string, Reference>> {
   const py = findPython();
   if (!py) throw new Error(NO_PYTHON);
-  const r = spawnSync(py, [here('./oracle.py')], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = await run(py, [here('./oracle.py')], JSON.stringify(cases), 600_000);
   if (r.status !== 0) throw new Error(`oracle.py failed (${r.status}): ${r.stderr.slice(-4000)}`);
   const out = JSON.parse(r.stdout) as Record<string, Reference>;
   return new Map(Object.entries(out));
 }
 
-function runChild(cases: Case[]): { results: JsResult[]; crashed?: { id: string; how: string } } {
-  const r = spawnSync(process.execPath, [here('./child.mjs'), DIST], {
-    input: JSON.stringify(cases),
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    timeout: 120_000,
-  });
+async function runChild(cases: Case[]): Promise<{ results: JsResult[]; crashed?: { id: string; how: string } }> {
+  const r = await run(process.execPath, [here('./child.mjs'), DIST], JSON.stringify(cases), 300_000);
   const results: JsResult[] = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -67,29 +96,39 @@ function runChild(cases: Case[]): { results: JsResult[]; crashed?: { id: string;
   return { results, crashed: { id, how } };
 }
 
+/** Runs `f` over `items`, `width` at a time. */
+async function pool<T>(items: T[], width: number, f: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) await f(items[next++]);
+  }));
+}
+
 /**
  * weightscope's outcome for every case, from child processes. `isolate`: one process per case (for cases
  * that may corrupt memory, so that a crash is attributed to the case that caused it); otherwise one process
  * for all, restarted after the case that killed it.
  */
-export function runJs(cases: Case[], isolate: (c: Case) => boolean): { results: Map<string, JsResult>; crashes: Map<string, string> } {
+export async function runJs(cases: Case[], isolate: (c: Case) => boolean): Promise<{ results: Map<string, JsResult>; crashes: Map<string, string> }> {
   const results = new Map<string, JsResult>();
   const crashes = new Map<string, string>();
-  const batch = cases.filter((c) => !isolate(c));
-  let rest = batch;
-  while (rest.length > 0) {
-    const r = runChild(rest);
-    for (const x of r.results) results.set(x.id, x);
-    if (!r.crashed) break;
-    crashes.set(r.crashed.id, r.crashed.how);
-    const at = rest.findIndex((c) => c.id === r.crashed!.id);
-    rest = rest.slice(at + 1);
-  }
-  for (const c of cases.filter(isolate)) {
-    const r = runChild([c]);
+  const batch = async () => {
+    let rest = cases.filter((c) => !isolate(c));
+    while (rest.length > 0) {
+      const r = await runChild(rest);
+      for (const x of r.results) results.set(x.id, x);
+      if (!r.crashed) break;
+      crashes.set(r.crashed.id, r.crashed.how);
+      const at = rest.findIndex((c) => c.id === r.crashed!.id);
+      rest = rest.slice(at + 1);
+    }
+  };
+  const isolated = pool(cases.filter(isolate), 2, async (c) => {
+    const r = await runChild([c]);
     for (const x of r.results) results.set(x.id, x);
     if (r.crashed) crashes.set(c.id, r.crashed.how);
-  }
+  });
+  await Promise.all([batch(), isolated]);
   return { results, crashes };
 }
 
@@ -113,12 +152,13 @@ export interface KnownBug {
   matches: (c: Case) => boolean;
   /** What the failure looks like (default: any failure of a matching case). */
   symptom?: RegExp;
+  /** Shows only sometimes (heap corruption): not reported stale when no case shows it. */
+  intermittent?: boolean;
 }
 
 /** Runs every case through numpy and weightscope and judges each form of each. */
-export function judge(cases: Case[], checks: Record<string, Check>, opts: { isolate?: (c: Case) => boolean; known?: KnownBug[] } = {}): Verdict {
-  const refs = oracle(cases);
-  const { results, crashes } = runJs(cases, opts.isolate ?? (() => false));
+export async function judge(cases: Case[], checks: Record<string, Check>, opts: { isolate?: (c: Case) => boolean; known?: KnownBug[] } = {}): Promise<Verdict> {
+  const [refs, { results, crashes }] = await Promise.all([oracle(cases), runJs(cases, opts.isolate ?? (() => false))]);
   const v: Verdict = { checked: 0, values: 0, errors: 0, failures: [], xfail: [], byFam: {} };
   for (const c of cases) {
     const ref = refs.get(c.id);

@@ -8,6 +8,8 @@ const GESVDX: KnownBug = {
   what: 'issue 19 item 1: ?gesvdx writes past S and its workspace on rank-deficient input (svd with k); found here too: wrong vectors on ties (10x9 orthogonal float32, k = 2: |A − U S Vt| = 57)',
   matches: (c) => (c.fam === 'svd' && c.args.k !== undefined) || c.fam === 'angles' || c.fam === 'layerAlignment',
   symptom: /crashed the process|malloc|double free|corrupted|U S Vt|orthonormal/,
+  // heap corruption does not always crash; npm run test:valgrind detects it deterministically
+  intermittent: true,
 };
 
 const GRAM_UNDERFLOW: KnownBug = {

@@ -22,6 +22,35 @@ const angles = (pa, so) => async (w, a) => {
 const collapseOpts = (a) => ({ ...pick(a, ['numClasses', 'b']), ...(a.W ? { W: D(a.W) } : {}) });
 
 export const calls = {
+  // esd, fit, heavy-tail
+  esd: both('esd', async (f, a) => {
+    const r = await f(D(a.W), pick(a, ['layout', 'normalize', 'method', 'threshold', 'minEvals', 'maxN', 'conv2dNorm']));
+    return { evals: r.evals, N: r.N, M: r.M, below: r.numBelowThreshold };
+  }),
+  slices: { sync: (w, a) => w.toSlices(D(a.W), pick(a, ['layout']), 'toSlices').slices.map((m) => m.data) },
+  powerlaw: {
+    sync: (w, a) => w.fitPowerLaw(a.evals, pick(a, ['threshold', 'xmin', 'xminPos'])),
+    naive: (w, a) => w.fitPowerLawNaive(a.evals, pick(a, ['threshold', 'xmin', 'xminPos'])),
+  },
+  norms: {
+    sync: (w, a) => {
+      const ev = Float64Array.from(a.evals).sort();
+      return { ...w.normMetrics(ev, a.alpha ?? NaN, a.N, a.eps), rankFn: w.matrixRank(ev.map((v) => Math.sqrt(v)), a.N, a.eps), detX: w.detX(ev) };
+    },
+  },
+  mplaw: {
+    sync: (w, a) => {
+      const { a: lo, b: hi } = w.mpEdges(a.Q, a.sigma);
+      const F = w.mpCdf(a.Q, a.sigma);
+      return { a: lo, b: hi, pdf: a.xs.map((x) => w.mpPdf(x, a.Q, a.sigma, lo, hi)), cdf: a.xs.map((x) => F(x)), tw: w.tracyWidom(a.Q, a.lambdaPlus, a.M) };
+    },
+  },
+  jsd: { sync: (w, a) => w.jensenShannonDistance(Float64Array.from(a.p), Float64Array.from(a.q)) },
+  mpks: { sync: (w, a) => w.mpKsTest(Float64Array.from(a.x).sort(), a.Q, a.sigma) },
+  // a LayerReport serialises to WeightWatcher's snake_case columns (toJSON): take the fields by name
+  analyze: both('analyzeMatrix', async (f, a) =>
+    pick(await f(D(a.W), { minEvals: 1, ...pick(a, ['layout']) }), ['numEvals', 'lambdaMax', 'norm', 'matrixRank', 'status', 'alpha', 'D', 'entropy', 'stableRank'])),
+  shuffled: { sync: (w, a) => Array.from(w.shuffled(Float64Array.from(a.values), w.xoshiro128(a.seed))).sort((x, y) => x - y) },
   // metrics
   rank: both('rankReport', (f, a) => f(D(a.A))),
   rankSv: { sync: (w, a) => w.rankFromSvdvals(a.f64 ? Float64Array.from(a.s) : a.s, pick(a, ['shape', 'dtype'])) },

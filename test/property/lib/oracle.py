@@ -16,6 +16,7 @@ import numpy as np
 
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from oracle_metrics import METRICS  # noqa: E402
+from oracle_heavytail import HEAVYTAIL  # noqa: E402
 from oracle_common import Undefined, f64, mat, svals  # noqa: E402
 
 MAX32 = float(np.finfo(np.float32).max)
@@ -132,6 +133,7 @@ ORACLES = {
     'cudaCrossover': o_nonneg,
     'info': o_info,
     **METRICS,
+    **HEAVYTAIL,
 }
 
 

@@ -202,7 +202,7 @@ def o_esd(a):
 
 def o_norms(a):
     ev = np.sort(np.asarray(a['evals'], dtype=np.float64))
-    alpha, N, eps = a['alpha'], a['N'], a['eps']
+    alpha, N, eps = (np.nan if a['alpha'] is None else a['alpha']), a['N'], a['eps']
     n = len(ev)
     lmax = ev[-1]
     total = mp.fsum([mp.mpf(float(v)) for v in ev])

@@ -130,3 +130,34 @@ export const calls = {
     },
   },
 };
+
+// model and report layers
+const bits32 = (a) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+const bitsOf = (a) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));
+const bytes = (b64) => new Uint8Array(Buffer.from(b64, 'base64'));
+Object.assign(calls, {
+  halfToFloat: { sync: (w) => bits32(Array.from({ length: 65536 }, (_, h) => w.halfToFloat(h))) },
+  decodeFloats: { sync: (w, a) => bitsOf(w.decodeFloats(bytes(a.b64), a.dtype, a.count)) },
+  dequantize: { sync: (w, a) => bitsOf(w.dequantize(bytes(a.b64), a.qdtype, a.count, a.scale, a.min)) },
+  safetensors: {
+    sync: async (w, a) => {
+      const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { tmpdir } = await import('node:os');
+      const dir = mkdtempSync(join(tmpdir(), 'ws-prop-'));
+      try {
+        const file = join(dir, 'model.safetensors');
+        writeFileSync(file, bytes(a.file));
+        const listing = await w.listTensors(file, { minEvals: 1 });
+        const read = [];
+        for await (const t of w.readWeights(file, { minEvals: 1 })) read.push({ name: t.name, shape: t.shape, data: Array.from(t.data) });
+        return { names: listing.tensors.map((t) => t.name).sort(), read: read.sort((x, y) => (x.name < y.name ? -1 : 1)) };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  toJson: { sync: (w, a) => JSON.parse(w.report.toJson(a.value)) },
+  logHistogram: { sync: (w, a) => { const h = w.report.logHistogram(a.values, a.bins); return { counts: h.counts, lo: h.lo, hi: h.hi }; } },
+  warningFor: { sync: (w, a) => w.warningFor(a.alpha) },
+});

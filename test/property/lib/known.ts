@@ -34,4 +34,11 @@ const MPCDF_NEAR_Q1: KnownBug = {
   matches: (c) => (c.fam === 'mplaw' || c.fam === 'mpks') && Math.abs((c.args.Q as number) - 1) < 1e-9,
 };
 
-export const KNOWN: KnownBug[] = [GESVDX, GRAM_UNDERFLOW, VALIDATION, MPCDF_NEAR_Q1];
+const LOG_HISTOGRAM: KnownBug = {
+  what:
+    'found by this suite (report layer, src/report/svg.ts): logHistogram spreads its values into Math.min(...pos) — a RangeError ' +
+    'from ~125 000 eigenvalues (an embedding layer\'s ESD) — and returns lo = Infinity, hi = NaN when no value is positive',
+  matches: (c) => c.fam === 'logHistogram' && ((c.args.values as number[]).length > 100_000 || !(c.args.values as number[]).some((v) => v > 0)),
+};
+
+export const KNOWN: KnownBug[] = [GESVDX, GRAM_UNDERFLOW, VALIDATION, MPCDF_NEAR_Q1, LOG_HISTOGRAM];

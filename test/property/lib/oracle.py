@@ -17,6 +17,7 @@ import numpy as np
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from oracle_metrics import METRICS  # noqa: E402
 from oracle_heavytail import HEAVYTAIL  # noqa: E402
+from oracle_model import MODEL  # noqa: E402
 from oracle_common import Undefined, f64, mat, svals  # noqa: E402
 
 MAX32 = float(np.finfo(np.float32).max)
@@ -134,6 +135,7 @@ ORACLES = {
     'info': o_info,
     **METRICS,
     **HEAVYTAIL,
+    **MODEL,
 }
 
 

@@ -2,7 +2,9 @@
 // matrix_rank / matrix_entropy / detX_constraint), on the unnormalised eigenvalues λ.
 // Sums are taken over λ·2^-e (exact, λ_max·2^-e in [0.5, 1)): Σλ of finite eigenvalues can overflow where
 // the ratios (stable rank, p = λ/Σλ, detX's λ·n/Σλ) are ordinary numbers.
+import { floatKind } from '../../esd/args.js';
 import { ldexp, ldexpFast, exponentOf, representable } from '../../esd/scale.js';
+import { fail } from '../../errors.js';
 
 export interface NormMetrics {
   /** Σλ = ‖W‖_F² */
@@ -31,8 +33,31 @@ export interface NormMetrics {
   detXVal: number;
 }
 
+/** Non-negative finite values (eigenvalues or singular values), ascending: a sorted copy when they are not. */
+function checkValues(v: unknown, fn: string, ascending: boolean): Float64Array {
+  const ok = floatKind(v) !== undefined || Array.isArray(v);
+  if (!ok) fail('E_DTYPE', `${fn}: expected a Float64Array (or Float32Array, number[]) of eigenvalues`);
+  const a = v as ArrayLike<unknown>;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) fail('E_NONFINITE', `${fn}: value ${i} is ${String(x)}`);
+    if (x < 0) fail('E_SHAPE', `${fn}: value ${i} is negative (${x})`);
+  }
+  const out = floatKind(v) === 'float64' ? (v as Float64Array) : Float64Array.from(a as ArrayLike<number>);
+  if (!ascending) return out;
+  for (let i = 1; i < out.length; i++) if (out[i] < out[i - 1]) return Float64Array.from(out).sort();
+  return out;
+}
+
+function checkRankArgs(N: unknown, eps: unknown, fn: string): void {
+  if (typeof N !== 'number' || !Number.isSafeInteger(N) || N < 1) fail('E_OPTION', `${fn}: N must be a positive integer, got ${String(N)}`);
+  if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) fail('E_OPTION', `${fn}: eps must be in (0, 1), got ${String(eps)}`);
+}
+
 /** numpy.linalg.matrix_rank on singular values: #{σ > max σ · N · eps}. */
 export function matrixRank(svals: ArrayLike<number>, N: number, eps: number): number {
+  checkRankArgs(N, eps, 'matrixRank');
+  svals = checkValues(svals, 'matrixRank', false);
   let max = 0;
   for (let i = 0; i < svals.length; i++) if (svals[i] > max) max = svals[i];
   const tol = max * N * eps;
@@ -51,6 +76,7 @@ function log10SumPow(evals: Float64Array, alpha: number): number {
 
 /** detX_constraint of WW on ascending eigenvalues, in log space (Π e_j < 1 ⇔ Σ ln e_j < 0). */
 export function detX(evals: Float64Array): { num: number; idx: number } {
+  evals = checkValues(evals, 'detX', true);
   const n = evals.length;
   if (n < 2 || !(evals[0] < evals[n - 1])) return { num: 0, idx: 0 };
   const e = exponentOf(evals[n - 1]);
@@ -70,6 +96,10 @@ export function detX(evals: Float64Array): { num: number; idx: number } {
  * the fit failed), the larger dimension N and the machine epsilon of the computation's dtype.
  */
 export function normMetrics(evals: Float64Array, alpha: number, N: number, eps: number): NormMetrics {
+  evals = checkValues(evals, 'normMetrics', true);
+  if (evals.length === 0) fail('E_SHAPE', 'normMetrics: no eigenvalues');
+  if (typeof alpha !== 'number') fail('E_OPTION', `normMetrics: alpha must be a number (NaN for a failed fit), got ${String(alpha)}`);
+  checkRankArgs(N, eps, 'normMetrics');
   const n = evals.length;
   const lmax = evals[n - 1];
   const e = exponentOf(lmax);

@@ -161,3 +161,17 @@ Object.assign(calls, {
   logHistogram: { sync: (w, a) => { const h = w.report.logHistogram(a.values, a.bins); return { counts: h.counts, lo: h.lo, hi: h.hi }; } },
   warningFor: { sync: (w, a) => w.warningFor(a.alpha) },
 });
+
+// Any public function with arbitrary arguments: a value or a WeightscopeError, never another exception.
+const revive = (v) => (v && typeof v === 'object' && !Array.isArray(v) && 'b64' in v ? decode(v) : Array.isArray(v) ? v.map(revive) : v);
+Object.assign(calls, {
+  junk: {
+    call: async (w, a) => {
+      const f = a.fn.startsWith('report.') ? w.report[a.fn.slice(7)] : w[a.fn];
+      const r = await f(...a.argv.map(revive));
+      // async iterables (openModel, readWeights): drain them too
+      if (r && typeof r[Symbol.asyncIterator] === 'function') for await (const _ of r);
+      return { type: typeof r };
+    },
+  },
+});

@@ -41,4 +41,18 @@ const LOG_HISTOGRAM: KnownBug = {
   matches: (c) => c.fam === 'logHistogram' && ((c.args.values as number[]).length > 100_000 || !(c.args.values as number[]).some((v) => v > 0)),
 };
 
-export const KNOWN: KnownBug[] = [GESVDX, GRAM_UNDERFLOW, VALIDATION, MPCDF_NEAR_Q1, LOG_HISTOGRAM];
+// Exported helpers of other layers that throw TypeError on arguments of the wrong type (issue 19 item 9's
+// class of bug): the heavy-tail/model layer's and the report layer's.
+const UNTYPED = {
+  heavytailModel: ['snakeCase', 'summarize', 'jensenShannonDistance', 'mpKsTest', 'shuffled', 'planSafetensors', 'readSafetensorsHeader', 'planOnnx'],
+  report: ['report.formatTable', 'report.toCsv', 'report.esdPlotSvg', 'report.logHistogram', 'report.htmlReport', 'report.columnsOf'],
+};
+const UNTYPED_ERRORS: KnownBug = {
+  what:
+    `found by this suite: TypeError (not a WeightscopeError) from arbitrary arguments in ${UNTYPED.heavytailModel.join(', ')} ` +
+    `(heavy-tail/model layers) and ${UNTYPED.report.join(', ')} (report layer)`,
+  matches: (c) => c.fam === 'junk' && [...UNTYPED.heavytailModel, ...UNTYPED.report].includes(c.args.fn as string),
+  symptom: /not a WeightscopeError/,
+};
+
+export const KNOWN: KnownBug[] = [GESVDX, GRAM_UNDERFLOW, VALIDATION, MPCDF_NEAR_Q1, LOG_HISTOGRAM, UNTYPED_ERRORS];

@@ -116,6 +116,10 @@ def o_nonneg(a):
     raise Undefined('E_OPTION', 'not a number >= 0')
 
 
+def o_junk(a):
+    raise Undefined('any', 'arbitrary arguments: a value or a typed error', either=True)
+
+
 def o_info(a):
     return {'value': {'cpuLibrary': 'OpenBLAS', 'jobsInFlight': 0}}
 
@@ -133,6 +137,7 @@ ORACLES = {
     'largeJobFlops': o_nonneg,
     'cudaCrossover': o_nonneg,
     'info': o_info,
+    'junk': o_junk,
     **METRICS,
     **HEAVYTAIL,
     **MODEL,

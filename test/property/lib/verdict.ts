@@ -4,9 +4,17 @@ import type { Case, KnownBug, Verdict } from './harness.js';
 
 export function expectVerdict(name: string, v: Verdict, cases: Case[], known: KnownBug[], defaultSeed: boolean): void {
   const xf = v.xfail.length ? `, ${v.xfail.length} known-bug xfail` : '';
-  console.log(`[property] ${name}: ${cases.length} cases, ${v.checked} calls: ${v.values} values = numpy, ${v.errors} typed errors where undefined${xf}`);
+  console.log(`[property] ${name}: ${cases.length} cases, ${v.checked} calls: ${v.values} values (each = numpy where a check applies), ${v.errors} typed errors (numpy: undefined)${xf}`);
   console.log(`[property]   values/errors by family: ${Object.entries(v.byFam).map(([f, [a, b]]) => `${f} ${a}/${b}`).join(', ')}`);
   for (const x of new Set(v.xfail.map((s) => s.split(' :: ')[0]))) console.log(`[property]   xfail: ${x} (${v.xfail.filter((s) => s.startsWith(x)).length} cases)`);
+  if (v.failures.length > 0) {
+    const by = new Map<string, number>();
+    for (const f of v.failures) {
+      const id = f.split(' ')[0].replace(/-\d+$/, '');
+      by.set(id, (by.get(id) ?? 0) + 1);
+    }
+    console.log(`[property]   failures by case kind: ${[...by].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
   expect(v.failures.slice(0, 12).join('\n'), `${v.failures.length} of ${cases.length} cases failed`).toBe('');
   if (!defaultSeed) return;
   for (const k of known.filter((x) => !x.intermittent)) {

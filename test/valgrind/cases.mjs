@@ -4,6 +4,8 @@
 // Typed errors (E_DEGENERATE for a zero layer's subspaces, …) are expected outcomes; anything else that
 // escapes is printed and makes the run fail, as does any memory error valgrind reports.
 // Usage: node --jitless cases.mjs <dist/index.js> <group>; groups: svd-k, svd, gram-eig, subspace, metrics, selftest.
+import { rng } from '../fuzz/prng.mjs';
+
 const w = await import(process.argv[2]);
 const group = process.argv[3];
 const GROUPS = ['svd-k', 'svd', 'gram-eig', 'subspace', 'metrics', 'selftest'];
@@ -20,14 +22,7 @@ if (group === 'selftest') {
 }
 
 function gaussian(seed) {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const u = rng(seed).next;
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 

@@ -33,6 +33,12 @@ def svals(A):
     return np.linalg.svd(A, compute_uv=False)
 
 
+def unit(x):
+    """x / max|x| with an exact power of two (float64 operations on it cannot overflow)."""
+    m = float(np.max(np.abs(x))) if x.size else 0.0
+    return x if m == 0 else np.ldexp(x, -int(np.frexp(m)[1]))
+
+
 def to_float(x, what):
     """An mpmath value as a float64, or Undefined(E_NONFINITE) when float64 cannot hold it.
     Within 1e-9 (relative) of either end it is a boundary case: a value or the error are both accepted."""

@@ -2,14 +2,9 @@
 import numpy as np
 import mpmath as mp
 
-from oracle_common import Undefined, eps_of, mat, svals, to_float
+from oracle_common import Undefined, eps_of, mat, svals, to_float, unit
 
 E64 = 2.0 ** -52
-
-
-def unit(x):
-    m = float(np.max(np.abs(x))) if x.size else 0.0
-    return x if m == 0 else np.ldexp(x, -int(np.frexp(m)[1]))
 
 
 def labels_of(y, n, num_classes):

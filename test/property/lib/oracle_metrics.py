@@ -3,7 +3,7 @@ import numpy as np
 import mpmath as mp
 import scipy.linalg
 
-from oracle_common import Undefined, eps_of, mat, svals, to_float
+from oracle_common import Undefined, eps_of, mat, svals, to_float, unit
 
 
 def norm_mp(x):
@@ -15,12 +15,6 @@ def norm_mp(x):
     e = int(np.frexp(m)[1])
     xs = np.ldexp(x, -e)
     return mp.ldexp(mp.sqrt(mp.mpf(float(np.dot(xs, xs)))), e)
-
-
-def unit(x):
-    """x / max|x| with an exact power of two (float64 ops on it cannot overflow)."""
-    m = float(np.max(np.abs(x)))
-    return x if m == 0 else np.ldexp(x, -int(np.frexp(m)[1]))
 
 
 # ---- rank (formulas §8) ----
@@ -111,33 +105,25 @@ def align_parts(w, g, lam):
     return nw, ng, cos, r, (dot, w, g)
 
 
+def align_result(w, g, lam, degenerate):
+    """cos, norms and residual of one parameter pair; `degenerate` (a message) when zero must be an error."""
+    nw, ng, cos, r, _ = align_parts(w, g, lam)
+    if degenerate and (nw == 0 or ng == 0):
+        raise Undefined('E_DEGENERATE', degenerate)
+    out = {'cos': cos, 'normW': to_float(nw, 'normW'), 'normG': to_float(ng, 'normG')}
+    if lam is not None:
+        out['residual'] = to_float(r / ng, 'residual') if ng > 0 else None
+    return out
+
+
 def o_alignment(a):
     lam = a.get('weightDecay')
     if 'Ws' not in a:
-        w, g = mat(a['W'])[0].ravel(), mat(a['G'])[0].ravel()
-        nw, ng, cos, r, _ = align_parts(w, g, lam)
-        if nw == 0 or ng == 0:
-            raise Undefined('E_DEGENERATE', 'W or G is zero')
-        out = {'cos': cos, 'normW': to_float(nw, 'normW'), 'normG': to_float(ng, 'normG')}
-        if lam is not None:
-            out['residual'] = to_float(r / ng, 'residual')
-        return {'value': out}
+        return {'value': align_result(mat(a['W'])[0].ravel(), mat(a['G'])[0].ravel(), lam, 'W or G is zero')}
     Ws = [mat(m)[0].ravel() for m in a['Ws']]
     Gs = [mat(m)[0].ravel() for m in a['Gs']]
-    layers = []
-    for w, g in zip(Ws, Gs):
-        nw, ng, cos, r, _ = align_parts(w, g, lam)
-        layer = {'cos': cos, 'normW': to_float(nw, 'normW'), 'normG': to_float(ng, 'normG')}
-        if lam is not None:
-            layer['residual'] = to_float(r / ng, 'residual') if ng > 0 else None
-        layers.append(layer)
-    w, g = np.concatenate(Ws), np.concatenate(Gs)
-    nw, ng, cos, r, _ = align_parts(w, g, lam)
-    if nw == 0 or ng == 0:
-        raise Undefined('E_DEGENERATE', 'all W or all G zero')
-    total = {'cos': cos, 'normW': to_float(nw, 'normW'), 'normG': to_float(ng, 'normG')}
-    if lam is not None:
-        total['residual'] = to_float(r / ng, 'residual')
+    layers = [align_result(w, g, lam, None) for w, g in zip(Ws, Gs)]
+    total = align_result(np.concatenate(Ws), np.concatenate(Gs), lam, 'all W or all G zero')
     return {'value': {'layers': layers, 'total': total}}
 
 

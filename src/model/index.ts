@@ -1,5 +1,6 @@
 // Model readers: safetensors, tfjs and ONNX files -> named weight tensors, streamed one at a time.
 export { openModel, readWeights, listTensors, type ModelSource } from './reader.js';
+export { halfToFloat, decodeFloats, dequantize } from './decode.js';
 export type {
   WeightKind,
   ConvLayout,

@@ -77,7 +77,7 @@ describe('malformed safetensors', () => {
   });
 
   it('index.json: invalid JSON, missing weight_map, escaping shard path, tensor missing from its shard', async () => {
-    await expectFormat(write('model.safetensors.index.json', '{nope'), /not a readable JSON index/);
+    await expectFormat(write('model.safetensors.index.json', '{nope'), /is not valid JSON/);
     await expectFormat(write('model.safetensors.index.json', '{"metadata":{}}'), /no weight_map/);
     await expectFormat(write('model.safetensors.index.json', '{"weight_map":{"a":"../../etc/passwd"}}'), /escapes the model folder/);
     await expectFormat(write('model.safetensors.index.json', '{"weight_map":{"a":"/etc/passwd"}}'), /absolute path/);
@@ -90,7 +90,7 @@ describe('malformed tfjs', () => {
   const manifest = (weights: unknown[], paths = ['w.bin']) => JSON.stringify([{ paths, weights }]);
   it('invalid JSON, wrong structure, unknown dtypes and bad quantization', async () => {
     fs.writeFileSync(path.join(DIR, 'w.bin'), new Uint8Array(16));
-    await expectFormat(write('a-weights_manifest.json', '[{'), /not a readable JSON file/);
+    await expectFormat(write('a-weights_manifest.json', '[{'), /is not valid JSON/);
     await expectFormat(write('b-weights_manifest.json', '{"format": 1}'), /neither a model.json/);
     await expectFormat(write('c-weights_manifest.json', '[{"paths": "w.bin"}]'), /needs 'paths' and 'weights'/);
     await expectFormat(write('d-weights_manifest.json', manifest([{ name: 'k', shape: [2, 2], dtype: 'float128' }])), /tensor 'k': unknown dtype "float128"/);

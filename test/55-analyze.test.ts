@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -142,6 +143,33 @@ describe('analyze() sources, filters and bookkeeping', () => {
     const b = await analyze(new Uint8Array(readFileSync(file)));
     expect(b.layers.map((l) => [l.name, l.alpha])).toEqual(a.layers.map((l) => [l.name, l.alpha]));
     expect(a.layers.length).toBeGreaterThan(0);
+  });
+
+  it("layers: a /g or /y RegExp matches every layer it should (RegExp.test's lastIndex is not carried over)", async () => {
+    const ws = ['attn.a', 'attn.b', 'attn.c', 'mlp.d'].map((name, i) => ({ name, W: { data: randn(20 * 12, i + 1), shape: [20, 12] as [number, number] } }));
+    for (const re of [/attn/, /attn/g, /attn/y, /attn/gi]) {
+      expect((await analyze(ws, { layers: re, metrics: [] })).layers.map((l) => l.name), String(re)).toEqual(['attn.a', 'attn.b', 'attn.c']);
+    }
+    expect(/attn/g.lastIndex).toBe(0);
+  });
+
+  it("layers: an invalid pattern is E_OPTION, and the CLI exits 2 on it", async () => {
+    const ws = [{ name: 'w', W: loadInput('gauss') }];
+    await expect(analyze(ws, { layers: '(' })).rejects.toMatchObject({ code: 'E_OPTION', message: expect.stringMatching(/layers "\(" is not a valid regular expression/) });
+    await expect(analyze(ws, { layers: 5 as never })).rejects.toMatchObject({ code: 'E_OPTION' });
+    await expect(analyze(ws, { types: ['dense', 'lstm'] as never })).rejects.toMatchObject({ code: 'E_OPTION' });
+    const cli = spawnSync(process.execPath, ['dist/cli/main.js', 'analyze', join(fixturesDir, 'models', 'model_f32.safetensors'), '--layers', '('], { encoding: 'utf8' });
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/not a valid regular expression/);
+  });
+
+  it('analyze([]) is an error, not a report with a NaN summary', async () => {
+    await expect(analyze([])).rejects.toMatchObject({ code: 'E_OPTION', message: expect.stringMatching(/empty/) });
+  });
+
+  it('duplicate names in a list of weights are made unique (#2), both analysed', async () => {
+    const r = await analyze([{ name: 'w', W: loadInput('gauss') }, { name: 'w', W: loadInput('spiked') }]);
+    expect(r.layers.map((l) => [l.name, l.layerId])).toEqual([['w', 0], ['w#2', 1]]);
   });
 
   it('bad sources are typed errors', async () => {

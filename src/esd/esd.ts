@@ -121,7 +121,7 @@ function plan(W: WeightInput, opts: EsdOptions | undefined, fn: string): Plan {
   const threshold = checkThreshold(o.threshold ?? presetThreshold(o.preset, fn), fn);
   if (o.threshold !== undefined) presetThreshold(o.preset, fn);
   const w = toSlices(W, o, fn);
-  return { w, normalize, threshold, method, backend: o.backend, skipped: skipReason(w.N, w.M, o, fn), fn };
+  return { w, normalize, threshold, method, backend: o.backend, skipped: skipReason(w.N, w.M, o, fn, w.rf), fn };
 }
 
 /**

@@ -27,7 +27,13 @@ export interface MpOptions {
 }
 
 export interface MpFit {
-  status: 'success' | 'failed';
+  /**
+   * 'failed': no fit (too few eigenvalues, or every σ searched is penalised: the MP bulk cannot be placed
+   * around the density's peak) — the numbers are NaN. 'at-bound': the best σ is an end of the searched range
+   * [0.05 s0, 2 s0), so the true optimum lies outside it and the numbers are bounds, not measurements
+   * (mp_softrank = 0.0025 exactly at the lower end). Both say why in `reason`.
+   */
+  status: 'success' | 'failed' | 'at-bound';
   reason: string | null;
   /** Fitted σ of the MP law, in rescaled units (mean eigenvalue 1), WW's sigma_mp. */
   sigmaMp: number;
@@ -62,6 +68,9 @@ function failedMp(reason: string, Q: number): MpFit {
   };
 }
 
+/** The residual of a σ whose MP edges miss the density's peak (WW: 1000 per grid point, squared). */
+const penaltyOf = (points: number): number => 1000 * 1000 * points;
+
 /** The residual WW minimises (resid_mp with allresid=False). */
 function residual(xg: Float64Array, yg: Float64Array, Q: number): (s: number) => number {
   let peak = 0;
@@ -78,13 +87,19 @@ function residual(xg: Float64Array, yg: Float64Array, Q: number): (s: number) =>
       return r;
     }
     const { a, b } = mpEdges(Q, s);
-    if (b < xPeak || b > xMax || a > xPeak) return 1000 * 1000 * xg.length;
+    if (b < xPeak || b > xMax || a > xPeak) return penaltyOf(xg.length);
     for (let i = 0; i < xg.length; i++) {
       const d = mpPdf(xg[i], Q, s, a, b) - yg[i];
       r += d * d;
     }
     return r;
   };
+}
+
+function argmax(y: Float64Array): number {
+  let k = 0;
+  for (let i = 1; i < y.length; i++) if (y[i] > y[k]) k = i;
+  return k;
 }
 
 /** Marchenko–Pastur fit of all the eigenvalues of a layer (unfiltered, any order). */
@@ -136,23 +151,37 @@ export function fitMarchenkoPastur(evals: ArrayLike<number>, opts: MpOptions): M
   const size = Math.ceil((stop - start) / step);
   let bestS = start;
   let bestR = Infinity;
+  let bestI = 0;
   for (let i = 0; i < size; i++) {
     const s = i * step + start;
     const r = resid(s);
     if (r < bestR) {
       bestR = r;
       bestS = s;
+      bestI = i;
     }
   }
+  if (bestR >= penaltyOf(xg.length)) {
+    return failedMp(
+      `every σ in the search range [${start}, ${stop}) is penalised: no MP bulk [a, b] can hold the density's peak ` +
+        `(at x = ${xg[argmax(yg)]} of the rescaled eigenvalues), so there is no MP fit`,
+      Q,
+    );
+  }
   const sigma = fmin1d(resid, bestS).x;
+  // The grid's best at an end of the range, and Nelder–Mead (unconstrained) could not improve on it: the fit
+  // stopped at its search bound (mp_softrank = 0.0025 exactly at the lower one), and the optimum is unknown.
+  const atBound = sigma === bestS && bestI === 0 ? 'lower' : sigma === bestS && bestI === size - 1 ? 'upper' : null;
   const bulkMax = Math.pow(sigma * (1 + 1 / Math.sqrt(Q)), 2);
   const bulkMin = Math.pow(sigma * (1 - 1 / Math.sqrt(Q)), 2);
   const cutoff = bulkMax + Math.sqrt(tracyWidom(Q, bulkMax, M));
   let numSpikes = 0;
   for (let i = n - 1; i >= 0 && x[i] > cutoff; i--) numSpikes++;
   return {
-    status: 'success',
-    reason: null,
+    status: atBound ? 'at-bound' : 'success',
+    reason: atBound
+      ? `σ = ${sigma} stopped at the ${atBound} end of the search range [${start}, ${stop}): the numbers are bounds, not measurements`
+      : null,
     sigmaMp: sigma,
     bulkMin: bulkMin / scale,
     bulkMax: bulkMax / scale,

@@ -43,7 +43,10 @@ export function mpCdf(Q: number, sigma: number, steps = 4096): (x: number) => nu
   const h = Math.PI / steps;
   const dens = (t: number): number => {
     const x = a + ((b - a) * (1 - Math.cos(t))) / 2;
-    if (x <= 0) return Q === 1 ? (b * b) / (2 * Math.PI * sigma * sigma * b) : 0; // Q = 1: finite limit at θ → 0
+    // θ → 0 with a = 0 (Q = 1): the density has the finite limit (b − a)·Q / (2πσ²). A lower edge that is
+    // not 0 only by rounding (Q within a few ulps of 1 gives a ≈ 1e-31) is the same limit: its dip to 0 is
+    // narrower than any quadrature step (it used to make the CDF off by ~1e-5).
+    if (x <= 0 || (t === 0 && a <= (b - a) * 1e-12)) return ((b - a) * Q) / (2 * Math.PI * sigma * sigma);
     const s = Math.sin(t);
     return ((b - a) * (b - a) * s * s) / (8 * Math.PI * sigma * sigma * (x / Q));
   };

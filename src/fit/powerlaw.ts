@@ -1,6 +1,18 @@
 // Power-law fit of the ESD tail: the heavy-tail exponent α (formulas.md §2).
 // Continuous MLE (Clauset, Shalizi & Newman 2009) with xmin chosen by one of the rules below, and
 // WeightWatcher's clip_xmax "fix fingers" refit (RMT_Util.py 950-1070).
+//
+// What is not a fit. α measures the spread of the tail: α − 1 = k / Σ ln(x_j / xmin) ≥ 1 / ln(xmax / xmin), so
+// a tail whose eigenvalues (nearly) agree gives an enormous α — an orthonormal float32 matrix, whose
+// eigenvalues are 1 up to rounding, gave α = 5e6 from the rounding alone. Two rules keep such numbers out:
+// - resolution: each eigenvalue is only known to ±resolution·λ_max (the caller says how well: the eps of the
+//   stored and the computing dtype, times the route's error; see esd/resolution.ts). An xmin candidate whose
+//   tail spans less than RESOLVE (10) times that, x_max − x_i < 10·resolution·λ_max, measures rounding, not
+//   a distribution: it is not a candidate, and a fit with no candidate left fails;
+// - range: a fit with α > ALPHA_MAX (1000) fails. No heavy-tail reading tells α = 1000 from α = 100 (WW calls
+//   α > 6 under-trained), and no weight without structure comes near it: Gaussian random matrices, whose MP
+//   bulk edge is the narrowest tail a real layer has, gave α ≤ 61 at sizes up to 50000 × 500 and 2048 × 8192
+//   (measured with this fit, as of writing).
 import { fail } from '../errors.js';
 import { checkOptions } from '../linalg/options.js';
 import { firstAbove, firstAtLeast, sortedEvals } from './data.js';
@@ -32,7 +44,17 @@ export interface PowerLawOptions {
   fingerThresh?: number;
   /** Eigenvalues ≤ threshold are dropped before fitting. Default 1e-5 (WW); 0 keeps every positive one. */
   threshold?: number;
+  /**
+   * Relative accuracy of the eigenvalues: each is known to ±resolution·λ_max. Tails narrower than 10× that are
+   * not fitted (see the header). Default: the eps of the input's dtype (2^-23 for a Float32Array, else 2^-52).
+   */
+  resolution?: number;
 }
+
+/** A tail must span RESOLVE times the eigenvalues' accuracy to be fitted. */
+export const RESOLVE = 10;
+/** Fits with a larger α fail: outside any meaningful heavy-tail range. */
+export const ALPHA_MAX = 1000;
 
 export type FitWarning = '' | 'over-trained' | 'under-trained';
 
@@ -62,7 +84,7 @@ export interface PowerLawFit {
   rawAlpha: number;
 }
 
-const OPTS = ['xmin', 'xminPos', 'fixFingers', 'maxFingers', 'fingerThresh', 'threshold'] as const;
+const OPTS = ['xmin', 'xminPos', 'fixFingers', 'maxFingers', 'fingerThresh', 'threshold', 'resolution'] as const;
 
 interface Settings {
   rule: 'ks' | 'mid' | 'peak' | 'fixed';
@@ -72,6 +94,7 @@ interface Settings {
   maxFingers: number;
   fingerThresh: number;
   threshold: number;
+  resolution: number | undefined;
 }
 
 function settings(opts: PowerLawOptions | undefined, fn: string): Settings {
@@ -100,7 +123,10 @@ function settings(opts: PowerLawOptions | undefined, fn: string): Settings {
   const threshold = o.threshold ?? 1e-5;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0)
     fail('E_OPTION', `${fn}: threshold must be a finite number >= 0, got ${String(threshold)}`);
-  return { rule, fixed, xminPos, clip: ff === 'clip_xmax', maxFingers, fingerThresh, threshold };
+  const resolution = o.resolution;
+  if (resolution !== undefined && (typeof resolution !== 'number' || !Number.isFinite(resolution) || resolution < 0 || resolution >= 0.1))
+    fail('E_OPTION', `${fn}: resolution must be a number in [0, 0.1), got ${String(resolution)}`);
+  return { rule, fixed, xminPos, clip: ff === 'clip_xmax', maxFingers, fingerThresh, threshold, resolution };
 }
 
 type Pick = ScanResult | { reason: string };
@@ -124,9 +150,17 @@ function peakStop(x: Float64Array, end: number): number {
   return stop;
 }
 
-/** Fit on x[0..end) with one xmin rule. `naive` uses the O(n²) reference scan. */
-function pick(x: Float64Array, sums: TailSums, end: number, s: Settings, naive: boolean): Pick {
+/**
+ * Fit on x[0..end) with one xmin rule. `naive` uses the O(n²) reference scan. Only candidates i < `resolved`
+ * (tails wider than the eigenvalues' accuracy `tol`) are fitted.
+ */
+function pick(x: Float64Array, sums: TailSums, end: number, s: Settings, naive: boolean, tol: number): Pick {
   if (end < 2) return { reason: `need at least 2 eigenvalues above the threshold, have ${end}` };
+  // the tail x_i..x_{end−1} spans x_{end−1} − x_i, which shrinks with i: the resolved candidates are a prefix
+  const resolved = tol > 0 ? Math.min(firstAbove(x.subarray(0, end), x[end - 1] - tol), end - 1) : end - 1;
+  const unresolved = (i: number): string =>
+    `degenerate tail: the eigenvalues from xmin = ${x[i]} to ${x[end - 1]} agree to within ${RESOLVE}× their ` +
+    `accuracy (±${tol / RESOLVE}), so the fit would measure rounding (an orthogonal or near-isometric weight has no power-law tail)`;
   const alphaAt = (i: number): number => {
     if (!naive) return sums.alpha(i, end);
     let denom = 0;
@@ -135,7 +169,8 @@ function pick(x: Float64Array, sums: TailSums, end: number, s: Settings, naive: 
   };
   let i: number;
   if (s.rule === 'ks' || s.rule === 'peak') {
-    const stop = s.rule === 'ks' ? end - 1 : peakStop(x, end);
+    const stop = Math.min(s.rule === 'ks' ? end - 1 : peakStop(x, end), resolved);
+    if (stop <= 0) return { reason: unresolved(0) };
     const r = naive ? scanKsNaive(x, stop, end) : scanKs(sums, stop, end);
     return r ?? { reason: 'every xmin candidate has a degenerate tail (all values equal)' };
   } else if (s.rule === 'mid') {
@@ -145,6 +180,7 @@ function pick(x: Float64Array, sums: TailSums, end: number, s: Settings, naive: 
     i = nearest(x, end, s.fixed);
     if (i > end - 2) return { reason: `xmin ${s.fixed} is at or above the largest eigenvalue ${x[end - 1]}` };
   }
+  if (i >= resolved) return { reason: unresolved(i) };
   const alpha = alphaAt(i);
   if (!(alpha > 1)) return { reason: `the tail above xmin = ${x[i]} is degenerate (all values equal)` };
   return { i, alpha, D: ksDistanceNaive(x, i, alpha, end) };
@@ -183,7 +219,9 @@ function fit(evals: unknown, opts: PowerLawOptions | undefined, fn: string, naiv
   const x = all.subarray(below);
   const n = x.length;
   const sums = new TailSums(x);
-  const first = pick(x, sums, n, s, naive);
+  const resolution = s.resolution ?? (evals instanceof Float32Array ? 2 ** -23 : 2 ** -52);
+  const tol = RESOLVE * resolution * (all.length > 0 ? Math.abs(all[all.length - 1]) : 0);
+  const first = pick(x, sums, n, s, naive, tol);
   if ('reason' in first) return failed(first.reason, s, n, below);
   let best = first;
   let end = n;
@@ -192,7 +230,7 @@ function fit(evals: unknown, opts: PowerLawOptions | undefined, fn: string, naiv
     // WW fit_clipped_powerlaw: drop the top idx eigenvalues, idx = 2 .. maxFingers−1; accept the first
     // refit with α + fingerThresh < α_original (num_fingers = idx − 1, WW's count); stop once α ≤ 2.
     for (let idx = 2; idx < s.maxFingers && n - idx >= 2; idx++) {
-      const r = pick(x, sums, n - idx, s, naive);
+      const r = pick(x, sums, n - idx, s, naive, tol);
       if ('reason' in r) break;
       if (r.alpha + s.fingerThresh < first.alpha) {
         best = r;
@@ -205,6 +243,13 @@ function fit(evals: unknown, opts: PowerLawOptions | undefined, fn: string, naiv
   }
   const k = end - best.i;
   const xmin = x[best.i];
+  if (best.alpha > ALPHA_MAX) {
+    return failed(
+      `alpha = ${best.alpha.toPrecision(4)} is outside any meaningful heavy-tail range (1 < α ≤ ${ALPHA_MAX}): the tail ` +
+        `from xmin = ${xmin} to ${x[end - 1]} is an atom, not a power law (a near-isometric weight?)`,
+      s, n, below,
+    );
+  }
   return {
     status: 'success',
     reason: null,

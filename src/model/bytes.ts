@@ -2,7 +2,6 @@
 // the whole file), or bytes already in memory. Every read is checked against the real size first, so no
 // length taken from an untrusted header is ever allocated before it is known to fit in the file.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { WeightscopeError } from '../errors.js';
 
 export function formatError(file: string, message: string): WeightscopeError {
@@ -30,6 +29,16 @@ function checkRange(src: { name: string; size: number }, offset: number, length:
       `${what}: needs bytes [${offset}, ${offset + length}) but the file has ${src.size} bytes (truncated?)`,
     );
   }
+}
+
+/** What a non-regular file is, for messages. */
+export function fileType(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }
 
 export class MemorySource implements ByteSource {
@@ -66,19 +75,31 @@ export class FileSource implements ByteSource {
     this.size = size;
   }
 
+  /**
+   * Opens a regular file for reading. Never blocks: the type is checked before open() (a FIFO would block
+   * there until a writer appears), the open is non-blocking in case the path is swapped for a FIFO in
+   * between, and fstat checks the type again on the descriptor actually opened.
+   */
   static open(file: string): FileSource {
-    let fd: number;
+    let st: fs.Stats;
     try {
-      fd = fs.openSync(file, 'r');
+      st = fs.statSync(file);
     } catch (e) {
       throw formatError(file, `cannot open: ${(e as Error).message}`);
     }
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) {
-      fs.closeSync(fd);
-      throw formatError(file, 'not a regular file');
+    if (!st.isFile()) throw formatError(file, `${fileType(st)}, not a regular file: refused`);
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    } catch (e) {
+      throw formatError(file, `cannot open: ${(e as Error).message}`);
     }
-    return new FileSource(file, fd, st.size);
+    const fst = fs.fstatSync(fd);
+    if (!fst.isFile()) {
+      fs.closeSync(fd);
+      throw formatError(file, `${fileType(fst)}, not a regular file: refused`);
+    }
+    return new FileSource(file, fd, fst.size);
   }
 
   readSync(offset: number, length: number, what: string): Uint8Array {
@@ -129,6 +150,26 @@ export async function withFile<T>(file: string, fn: (src: FileSource) => Promise
   }
 }
 
+/** Largest JSON file read (model.json, manifests, indexes, config.json): bigger ones are refused unread. */
+export const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+/** Reads a JSON file through FileSource (so a FIFO or device is refused, never blocked on) and parses it. */
+export function readJsonFile(file: string, what: string): unknown {
+  const src = FileSource.open(file);
+  let text: string;
+  try {
+    if (src.size > MAX_JSON_BYTES) throw formatError(file, `${what} is ${src.size} bytes, more than ${MAX_JSON_BYTES}: refused`);
+    text = new TextDecoder('utf-8').decode(src.readSync(0, src.size, what));
+  } finally {
+    src.close();
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw formatError(file, `${what} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
 /** Opens a byte source on demand (a file per read, or the same in-memory bytes). */
 export type Opener = () => ByteSource;
 
@@ -139,21 +180,4 @@ export function fileOpener(file: string): Opener {
 export function memoryOpener(bytes: Uint8Array, name = '<memory>'): Opener {
   const src = new MemorySource(bytes, name);
   return () => src;
-}
-
-/**
- * Resolves `rel` (a shard or external-data path read from a model file) against `dir`, refusing absolute paths
- * and paths that leave `dir` (a model file must not make us read /etc/passwd).
- */
-export function resolveInside(dir: string, rel: unknown, file: string, what: string): string {
-  if (typeof rel !== 'string' || rel.length === 0 || rel.includes('\0')) {
-    throw formatError(file, `${what}: invalid path ${JSON.stringify(rel)}`);
-  }
-  if (path.isAbsolute(rel)) throw formatError(file, `${what}: absolute path '${rel}' refused`);
-  const base = path.resolve(dir);
-  const full = path.resolve(base, rel);
-  if (full !== base && !full.startsWith(base + path.sep)) {
-    throw formatError(file, `${what}: path '${rel}' escapes the model folder, refused`);
-  }
-  return full;
 }

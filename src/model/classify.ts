@@ -21,6 +21,10 @@ export const SKIP = {
   tooSmall: (m: number, minEvals: number) => `too small: min(rows, cols) = ${m} < minEvals = ${minEvals}`,
   tooLarge: (n: number) => `too large: ${n} elements do not fit in one typed array here`,
   filtered: 'excluded by the filter option',
+  notInIndex: (shard: string, index: string, named: unknown) =>
+    typeof named === 'string'
+      ? `not read: ${index} names ${named} for this tensor, not ${shard} (a stale copy)`
+      : `not read: ${index} does not list it (a leftover in ${shard} the checkpoint does not use)`,
 } as const;
 
 /** The number of eigenvalues of the tensor's matrix view (for conv2d: per kernel slice). */
@@ -33,10 +37,10 @@ export function matrixM(shape: readonly number[], kind: WeightKind, layout?: Con
 }
 
 /**
- * Final checks common to every reader, on a classified tensor: emptiness, size limits, minEvals, filter.
- * Returns a skip reason, or undefined to keep the tensor.
+ * Final checks common to every reader, on a classified tensor: emptiness, size limits, minEvals (the filter
+ * option runs later, in plan.ts, on the final unique name). Returns a skip reason, or undefined to keep it.
  */
-export function finalSkip(info: TensorInfo, bytesPerElement: number, opts: ReadOptions): string | undefined {
+export function finalSkip(info: Pick<TensorInfo, 'shape' | 'kind' | 'layout'>, bytesPerElement: number, opts: ReadOptions): string | undefined {
   const n = product(info.shape) ?? Infinity;
   if (n === 0) return SKIP.empty;
   if (info.kind === 'other' && info.shape.filter((d) => d > 1).length <= 1) return SKIP.broadcastVector;
@@ -44,7 +48,6 @@ export function finalSkip(info: TensorInfo, bytesPerElement: number, opts: ReadO
   const minEvals = opts.minEvals ?? 1;
   const m = matrixM(info.shape, info.kind, info.layout);
   if (m < minEvals) return SKIP.tooSmall(m, minEvals);
-  if (opts.filter && !opts.filter(info)) return SKIP.filtered;
   return undefined;
 }
 

@@ -1,9 +1,5 @@
 // Model readers: safetensors, tfjs and ONNX files -> named weight tensors, streamed one at a time.
-export { openModel, readWeights, listTensors, planModel, type ModelSource } from './reader.js';
-export { planSafetensors, planSafetensorsIndex, readSafetensorsHeader, MAX_HEADER_BYTES } from './safetensors.js';
-export type { SafetensorsEntry, SafetensorsHeader } from './safetensors.js';
-export { planTfjs } from './tfjs.js';
-export { planOnnx } from './onnx.js';
+export { openModel, readWeights, listTensors, type ModelSource } from './reader.js';
 export { halfToFloat, decodeFloats, dequantize } from './decode.js';
 export type {
   WeightKind,
@@ -16,6 +12,4 @@ export type {
   ReadOptions,
   TensorListing,
   ModelReader,
-  ModelPlan,
-  PlannedTensor,
 } from './types.js';

@@ -44,3 +44,10 @@ export async function readQuantized(
     src.close();
   }
 }
+
+/** Row-major (rows × cols) -> its transpose (cols × rows), same element type. */
+export function transpose2d<A extends Float32Array | Float64Array>(a: A, rows: number, cols: number): A {
+  const t = (a instanceof Float64Array ? new Float64Array(a.length) : new Float32Array(a.length)) as A;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+  return t;
+}

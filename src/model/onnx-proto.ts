@@ -39,6 +39,8 @@ export interface OnnxNode {
 
 export interface OnnxGraph {
   name: string;
+  /** Names of the graph's inputs (a subgraph input shadows an outer value of the same name). */
+  inputs: string[];
   nodes: OnnxNode[];
   initializers: OnnxTensor[];
   sparseInitializers: number;
@@ -157,14 +159,25 @@ function readNode(r: MessageReader, depth: number): OnnxNode {
   return n;
 }
 
+function valueInfoName(r: MessageReader): string {
+  let name = '';
+  while (!r.done()) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === WIRE.LEN) name = r.string();
+    else r.skip(wire);
+  }
+  return name;
+}
+
 export function readGraph(r: MessageReader, depth: number): OnnxGraph {
   if (depth > MAX_GRAPH_DEPTH) r.fail(`subgraphs nested deeper than ${MAX_GRAPH_DEPTH} levels`);
-  const g: OnnxGraph = { name: '', nodes: [], initializers: [], sparseInitializers: 0 };
+  const g: OnnxGraph = { name: '', inputs: [], nodes: [], initializers: [], sparseInitializers: 0 };
   while (!r.done()) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === WIRE.LEN) g.nodes.push(readNode(r.sub(r.len(), 'NodeProto'), depth));
     else if (field === 2 && wire === WIRE.LEN) g.name = r.string();
     else if (field === 5 && wire === WIRE.LEN) g.initializers.push(readTensor(r.sub(r.len(), 'GraphProto.initializer')));
+    else if (field === 11 && wire === WIRE.LEN) g.inputs.push(valueInfoName(r.sub(r.len(), 'ValueInfoProto')));
     else if (field === 15 && wire === WIRE.LEN) {
       g.sparseInitializers++;
       r.skip(wire);

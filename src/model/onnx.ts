@@ -11,14 +11,15 @@
 //   Gather data (input 0) of rank 2 -> embedding.
 // Identity/Cast between a weight and its consumer are looked through. Other float tensors of rank >= 2 are
 // yielded as kind 'other' with their stored shape.
-import * as path from 'node:path';
-import { fileOpener, formatError, memoryOpener, resolveInside, type ByteSource, type Opener } from './bytes.js';
+import { fileOpener, formatError, memoryOpener, type ByteSource, type Opener } from './bytes.js';
 import { EMBED, finalSkip, RECURRENT, SKIP } from './classify.js';
+import type { PlanContext } from './context.js';
 import { decodeFloats, halfToFloat, isValidShape, product, type FloatDtype } from './decode.js';
-import { readFloats } from './load.js';
+import { readFloats, transpose2d } from './load.js';
+import { collect, consumer, otherUses, type Found, type Use, type Walk } from './onnx-graph.js';
 import { readModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 import { decodePackedVarints, MessageReader, Window } from './protobuf.js';
-import type { ConvLayout, ModelPlan, PlannedTensor, ReadOptions, SkippedTensor, TensorInfo, WeightKind } from './types.js';
+import type { ConvLayout, DraftPlan, DraftTensor, SkippedTensor, WeightKind } from './types.js';
 
 /** TensorProto.DataType names (onnx.proto), for messages and skip reasons. */
 const DATA_TYPES: Record<number, string> = {
@@ -32,54 +33,8 @@ const SIZES: Record<FloatDtype, number> = { float32: 4, float64: 8, float16: 2, 
 const QUANT_OPS = new Set(['DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'MatMulInteger', 'ConvInteger', 'DynamicQuantizeLinear']);
 const GATES: Record<string, string[]> = { LSTM: ['i', 'o', 'f', 'c'], GRU: ['z', 'r', 'h'], RNN: [''] };
 
-interface Use {
-  node: OnnxNode;
-  input: number;
-  graph: string;
-}
-
-interface Found {
-  tensor: OnnxTensor;
-  name: string;
-  graph: string;
-  constNode?: string;
-}
-
 function attrInt(node: OnnxNode, name: string, dflt: number): number {
   return node.attributes.find((a) => a.name === name)?.i ?? dflt;
-}
-
-/** Walks the graph and subgraphs: weight tensors, and the first use of every value name. */
-function collect(g: OnnxGraph, gpath: string, found: Found[], uses: Map<string, Use>, skipped: SkippedTensor[]): void {
-  for (const t of g.initializers) found.push({ tensor: t, name: t.name, graph: gpath });
-  if (g.sparseInitializers > 0) {
-    skipped.push({ name: `${gpath}: ${g.sparseInitializers} sparse initializer(s)`, reason: 'sparse tensors are not supported' });
-  }
-  for (const n of g.nodes) {
-    n.inputs.forEach((name, i) => {
-      if (name !== '' && !uses.has(name)) uses.set(name, { node: n, input: i, graph: gpath });
-    });
-    for (const a of n.attributes) {
-      if (n.opType === 'Constant' && a.t && n.outputs[0]) {
-        found.push({ tensor: a.t, name: n.outputs[0], graph: gpath, constNode: n.name });
-      } else if (n.opType === 'Constant' && a.other && n.outputs[0]) {
-        skipped.push({ name: n.outputs[0], reason: `Constant ${a.name}: sparse or scalar/list attribute, not a weight matrix` });
-      }
-      a.graphs.forEach((sg, k) => collect(sg, `${gpath}/${n.name || n.opType}.${a.name}${a.graphs.length > 1 ? k : ''}`, found, uses, skipped));
-    }
-  }
-}
-
-/** The consumer of a value, looking through Identity/Cast chains. */
-function consumer(name: string, uses: Map<string, Use>): Use | undefined {
-  let u = uses.get(name);
-  for (let hop = 0; u && (u.node.opType === 'Identity' || u.node.opType === 'Cast') && hop < 8; hop++) {
-    const next = u.node.outputs[0];
-    if (!next) break;
-    u = uses.get(next) ?? u;
-    if (u.node.outputs[0] === next) break;
-  }
-  return u;
 }
 
 interface Part {
@@ -92,6 +47,8 @@ interface Part {
   count: number;
   transform?: 'transpose' | 'swap01';
   note?: string;
+  /** 2-D parts: the layout assumed, in words (TensorInfo.orientation). */
+  orient?: string;
   skip?: string;
 }
 
@@ -103,13 +60,13 @@ function shapeParts(f: Found, dims: number[], use: Use | undefined): Part[] {
   const op = use?.node.opType;
   if (op === 'Gemm' && use!.input === 1 && dims.length === 2) {
     return attrInt(use!.node, 'transB', 0)
-      ? whole({ shape: dims, kind: 'dense' })
+      ? whole({ shape: dims, kind: 'dense', orient: '(out, in) as stored (Gemm B with transB=1)' })
       : whole({ shape: [dims[1], dims[0]], kind: 'dense', transform: 'transpose', note: 'Gemm transB=0: (in, out) transposed to (out, in)' });
   }
   if (op === 'MatMul' && dims.length === 2) {
     return use!.input === 1
       ? whole({ shape: [dims[1], dims[0]], kind: 'dense', transform: 'transpose', note: 'MatMul B: (in, out) transposed to (out, in)' })
-      : whole({ shape: dims, kind: 'dense' });
+      : whole({ shape: dims, kind: 'dense', orient: '(out, in) as stored (MatMul A: y = W·x)' });
   }
   if (op === 'Conv' && use!.input === 1 && (dims.length === 3 || dims.length === 4)) {
     const shape = dims.length === 3 ? [dims[0], dims[1], 1, dims[2]] : dims;
@@ -136,17 +93,22 @@ function shapeParts(f: Found, dims: number[], use: Use | undefined): Part[] {
     for (let d = 0; d < dirs; d++) {
       gates.forEach((gate, g) => {
         const name = [base, which, dirNames[d] ?? String(d), gate].filter((s) => s !== '').join('.');
-        parts.push({ name, shape: [hidden, cols], kind: 'recurrent', first: (d * gates.length + g) * hidden * cols, count: hidden * cols, note: `${op} ${which}[${d}] gate ${gate || '(single)'}` });
+        parts.push({
+          name, shape: [hidden, cols], kind: 'recurrent', first: (d * gates.length + g) * hidden * cols, count: hidden * cols,
+          note: `${op} ${which}[${d}] gate ${gate || '(single)'}`, orient: `(hidden, ${which === 'W' ? 'input' : 'hidden'}) as stored per gate`,
+        });
       });
     }
     return parts;
   }
   if (op && op in GATES && use!.input === 3) return whole({ shape: dims, kind: 'recurrent', skip: `${op} bias B: not a weight matrix` });
-  if (op === 'Gather' && use!.input === 0 && dims.length === 2) return whole({ shape: dims, kind: 'embedding' });
+  if (op === 'Gather' && use!.input === 0 && dims.length === 2) return whole({ shape: dims, kind: 'embedding', orient: '(vocabulary, dim) as stored (Gather data)' });
   // No consumer we understand: names can still tell a recurrent cell (e.g. LSTMCell exported as MatMuls of
   // weight_ih (gates·hidden, input), which PyTorch stores (out, in)) or an embedding.
-  if (dims.length === 2 && RECURRENT.test(f.name)) return whole({ shape: dims, kind: 'recurrent' });
-  if (dims.length === 2 && EMBED.test(f.name)) return whole({ shape: dims, kind: 'embedding' });
+  const asStored = `(rows, cols) as stored${op ? ` (consumer ${op} input ${use!.input})` : ' (no consumer)'}`;
+  if (dims.length === 2 && RECURRENT.test(f.name)) return whole({ shape: dims, kind: 'recurrent', orient: asStored });
+  if (dims.length === 2 && EMBED.test(f.name)) return whole({ shape: dims, kind: 'embedding', orient: asStored });
+  if (dims.length === 2) return whole({ shape: dims, kind: 'other', orient: asStored });
   return whole({ shape: dims, kind: 'other' });
 }
 
@@ -201,12 +163,6 @@ function bf16(bits: number): number {
   return new Float32Array(b.buffer)[0];
 }
 
-function transposeInto(a: Float32Array | Float64Array, rows: number, cols: number): Float32Array | Float64Array {
-  const t = a instanceof Float64Array ? new Float64Array(a.length) : new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
-  return t;
-}
-
 function swap01(a: Float32Array | Float64Array, d: number[]): Float32Array | Float64Array {
   const [d0, d1, d2, d3] = d;
   const inner = d2 * d3;
@@ -216,7 +172,8 @@ function swap01(a: Float32Array | Float64Array, d: number[]): Float32Array | Flo
 }
 
 /** Plans an .onnx file, or ONNX bytes in memory (external data is then refused: there is no folder). */
-export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): ModelPlan {
+export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPlan {
+  const opts = ctx.opts;
   const file = typeof source === 'string' ? source : '<memory>';
   const open: Opener = typeof source === 'string' ? fileOpener(source) : memoryOpener(source);
   const src = open();
@@ -228,13 +185,13 @@ export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): M
     src.close();
   }
   if (!graph) throw formatError(file, 'no graph in the model (not an ONNX ModelProto?)');
-  const found: Found[] = [];
-  const uses = new Map<string, Use>();
-  const skipped: SkippedTensor[] = [];
-  collect(graph, graph.name || 'main', found, uses, skipped);
+  const mainGraph = graph.name || 'main';
+  const walk: Walk = { found: [], skipped: [], nodes: 0 };
+  collect(graph, mainGraph, null, walk);
+  const { found, skipped } = walk;
   if (found.length === 0) throw formatError(file, 'no initializers or Constant tensors (empty model)');
 
-  const planned: PlannedTensor[] = [];
+  const drafts: DraftTensor[] = [];
   const files = new Set([file]);
   for (const f of found) {
     const t = f.tensor;
@@ -244,7 +201,7 @@ export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): M
     if (!isValidShape(t.dims)) throw formatError(file, `${where}: dims [${(t.dims as number[]).join(', ')}] has a negative entry`);
     const count = product(t.dims);
     if (count === undefined) throw formatError(file, `${where}: dims [${t.dims.join(', ')}] overflow`);
-    const use = consumer(f.name, uses);
+    const use = consumer(f.def);
     const dtype = FLOATS[t.dataType];
     if (dtype === undefined) {
       const q = use && QUANT_OPS.has(use.node.opType);
@@ -261,7 +218,7 @@ export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): M
     let rawOffset: number | undefined;
     if (t.dataLocation === 1) {
       if (typeof source !== 'string') throw formatError(file, `${where}: external data cannot be resolved for an in-memory model`);
-      dataFile = resolveInside(path.dirname(source), t.external.get('location'), file, `${where} external location`);
+      dataFile = ctx.tree.resolve(t.external.get('location'), file, `${where} external location`);
       const off = Number(t.external.get('offset') ?? '0');
       const len = t.external.has('length') ? Number(t.external.get('length')) : count * size;
       if (!Number.isSafeInteger(off) || off < 0 || !Number.isSafeInteger(len) || len < 0) {
@@ -302,19 +259,24 @@ export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): M
         skipped.push({ name, reason: p.skip });
         continue;
       }
-      const info: TensorInfo = {
+      const byteAt = p.first * size;
+      const info = {
         name,
+        // one byte range: its file and place; typed fields: the tensor's place among the model's tensors
+        key: rawOffset !== undefined ? `${dataFile}@${rawOffset + byteAt}:${p.count * size}` : `${file}#${f.index}.${p.first}`,
         dtype,
         shape: p.shape,
         kind: p.kind,
         ...(p.layout ? { layout: p.layout } : {}),
+        ...(p.shape.length === 2 ? { orientation: p.orient ?? p.note } : {}),
         source: {
-          format: 'onnx',
+          format: 'onnx' as const,
           file: dataFile,
           ...(rawOffset !== undefined ? { offset: rawOffset + p.first * size, byteLength: p.count * size } : {}),
           storedDtype: typeName,
           graph: f.graph,
           ...(use ? { node: use.node.name, opType: use.node.opType } : {}),
+          ...(f.def.otherCount ? { alsoUsedBy: otherUses(f.def) } : {}),
           ...(f.constNode !== undefined ? { constantNode: f.constNode } : {}),
           ...(dataFile !== file ? { external: dataFile } : {}),
           ...(p.shape !== t.dims ? { storedShape: t.dims } : {}),
@@ -338,12 +300,15 @@ export function planOnnx(source: string | Uint8Array, opts: ReadOptions = {}): M
             s.close();
           }
         }
-        if (p.transform === 'transpose') return transposeInto(data, t.dims[0], t.dims[1]);
+        if (p.transform === 'transpose') return transpose2d(data, t.dims[0], t.dims[1]);
         if (p.transform === 'swap01') return swap01(data, t.dims);
         return data;
       };
-      planned.push({ info, load });
+      // model order: where the weight is first used (a node's inputs in input order: W before R); unused ones
+      // after, by name
+      const order = use ? use.order * 1024 + Math.min(use.input, 1023) : undefined;
+      drafts.push({ info, load, ...(order !== undefined ? { order } : {}), ...(f.graph !== mainGraph ? { qualifiedName: `${f.graph}/${name}` } : {}) });
     }
   }
-  return { format: 'onnx', files: [...files], planned, skipped };
+  return { format: 'onnx', files: [...files], drafts, skipped };
 }

@@ -1,46 +1,62 @@
-// The format-independent part: detect the format of a path, build its plan, and stream the planned tensors.
+// The format-independent part: recognise what a path or bytes hold (by content), build its plan, finish it
+// (unique names, layer ids, aliases: plan.ts) and stream the planned tensors.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WeightscopeError } from '../errors.js';
 import { formatError } from './bytes.js';
 import { checkReadOptions } from './classify.js';
-import { planOnnx } from './onnx.js';
-import { planSafetensors, planSafetensorsIndex } from './safetensors.js';
-import { planTfjs } from './tfjs.js';
-import type { ModelPlan, ModelReader, ReadOptions, TensorListing, WeightTensor } from './types.js';
+import type { PlanContext } from './context.js';
+import { planFolder } from './folder.js';
+import { detectFile, detectFormat, formatByExtension, FORMATS, HEAD_BYTES, type FormatEntry } from './formats.js';
+import { ModelTree } from './paths.js';
+import { finishPlan } from './plan.js';
+import type { DraftPlan, ModelPlan, ModelReader, ReadOptions, TensorListing, WeightTensor } from './types.js';
 
 /** A model on disk (file or folder) or safetensors/ONNX bytes in memory. */
 export type ModelSource = string | Uint8Array;
 
-function planFolder(dir: string, opts: ReadOptions): ModelPlan {
-  const names = fs.readdirSync(dir);
-  const pick = (n: string): string => path.join(dir, n);
-  if (names.includes('model.safetensors.index.json')) return planSafetensorsIndex(pick('model.safetensors.index.json'), opts);
-  if (names.includes('model.safetensors')) return planSafetensors(pick('model.safetensors'), opts);
-  if (names.includes('model.json')) return planTfjs(pick('model.json'), opts);
-  const onnx = names.filter((n) => n.endsWith('.onnx'));
-  if (onnx.length === 1) return planOnnx(pick(onnx[0]), opts);
-  const st = names.filter((n) => n.endsWith('.safetensors'));
-  if (st.length === 1) return planSafetensors(pick(st[0]), opts);
-  throw formatError(dir, 'folder holds no single recognisable model (model.safetensors[.index.json], model.json, one *.onnx)');
+/** ' (despite its .x extension)' when the extension claims another format than the content. */
+function despite(file: string, f: FormatEntry): string {
+  const claimed = formatByExtension(file);
+  const ext = path.extname(file);
+  return claimed && claimed.id !== f.id ? `, despite its ${ext} extension` : '';
+}
+
+function unreadable(what: string, f: FormatEntry, extra = ''): never {
+  throw formatError(what, `is ${f.label}${extra}: ${f.hint ?? 'not a format weightscope reads'}`);
+}
+
+/** Plans one file by what its content is (the extension only decides for content that matches nothing). */
+function planFile(file: string, ctx: PlanContext): DraftPlan {
+  const { format } = detectFile(file);
+  const f = format ?? formatByExtension(file);
+  if (!f) {
+    throw formatError(file, 'not a model file weightscope recognises (neither safetensors, ONNX nor tfjs JSON, and no known format\'s signature)');
+  }
+  if (!f.plan) unreadable(file, f, despite(file, f));
+  return f.plan(file, ctx);
 }
 
 /**
- * safetensors bytes start with a u64 LE header length (< 100 MB, so its upper four bytes are zero); an ONNX
- * ModelProto starts with field tags and text (first tag 0x08: ir_version), never four zero bytes there.
+ * Bytes whose content matches no signature: the two formats taken in memory, told apart as before so their
+ * reader can say what is wrong (a safetensors length prefix below 2^32 has four zero bytes, or a '{' follows).
  */
-function planBytes(bytes: Uint8Array, opts: ReadOptions): ModelPlan {
-  const looksSafetensors =
-    bytes.byteLength < 8
-      ? bytes[0] !== 0x08
-      : (bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0) || bytes[8] === 0x7b; /* '{' */
-  return looksSafetensors ? planSafetensors(bytes, opts) : planOnnx(bytes, opts);
+function guessBytes(b: Uint8Array): FormatEntry | null {
+  const st = b.byteLength < 8 ? b[0] !== 0x08 : (b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] === 0) || b[8] === 0x7b;
+  return FORMATS.find((f) => f.id === (st ? 'safetensors' : 'onnx')) ?? null;
+}
+
+function planBytes(bytes: Uint8Array, ctx: PlanContext): DraftPlan {
+  const f = detectFormat(bytes.subarray(0, HEAD_BYTES), bytes.byteLength) ?? guessBytes(bytes);
+  if (!f) throw formatError('<memory>', 'the bytes are not a model weightscope recognises (safetensors or ONNX)');
+  if (!f.plan) unreadable('<memory>', f);
+  return f.plan(bytes, ctx);
 }
 
 /** Builds the plan (headers, manifests and graphs are read; no tensor data). */
 export function planModel(source: ModelSource, options?: ReadOptions): ModelPlan {
   const opts = checkReadOptions(options);
-  if (source instanceof Uint8Array) return planBytes(source, opts);
+  if (source instanceof Uint8Array) return finishPlan(planBytes(source, { opts, tree: ModelTree.none() }), opts);
   if (typeof source !== 'string') throw new WeightscopeError('model source must be a path or a Uint8Array', 'E_OPTION');
   let st: fs.Stats;
   try {
@@ -48,13 +64,8 @@ export function planModel(source: ModelSource, options?: ReadOptions): ModelPlan
   } catch (e) {
     throw formatError(source, `cannot open: ${(e as Error).message}`);
   }
-  if (st.isDirectory()) return planFolder(source, opts);
-  const base = path.basename(source);
-  if (base.endsWith('.safetensors.index.json')) return planSafetensorsIndex(source, opts);
-  if (base.endsWith('.safetensors')) return planSafetensors(source, opts);
-  if (base.endsWith('.json')) return planTfjs(source, opts);
-  if (base.endsWith('.onnx')) return planOnnx(source, opts);
-  throw formatError(source, 'unknown model format (expected .safetensors, .safetensors.index.json, model.json, *-weights_manifest.json or .onnx)');
+  if (st.isDirectory()) return finishPlan(planFolder(source, { opts, tree: ModelTree.of(source) }), opts);
+  return finishPlan(planFile(source, { opts, tree: ModelTree.of(path.dirname(source)) }), opts);
 }
 
 function readerFromPlan(plan: ModelPlan): ModelReader {
@@ -69,6 +80,7 @@ function readerFromPlan(plan: ModelPlan): ModelReader {
     files: plan.files,
     tensors: plan.planned.map((p) => p.info),
     skipped: plan.skipped,
+    notes: plan.notes,
     read: load,
     async *[Symbol.asyncIterator]() {
       for (const p of plan.planned) yield { ...p.info, data: await p.load() };
@@ -93,5 +105,5 @@ export async function* readWeights(source: ModelSource, options?: ReadOptions): 
 /** The tensors a model would yield and the ones it skips, with reasons; reads no tensor data. */
 export async function listTensors(source: ModelSource, options?: ReadOptions): Promise<TensorListing> {
   const plan = planModel(source, options);
-  return { format: plan.format, files: plan.files, tensors: plan.planned.map((p) => p.info), skipped: plan.skipped };
+  return { format: plan.format, files: plan.files, tensors: plan.planned.map((p) => p.info), skipped: plan.skipped, notes: plan.notes };
 }

@@ -1,13 +1,14 @@
 // safetensors reader. Format: u64 little-endian header length N, N bytes of JSON
 // { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__"?: {...} }, then the data section; offsets
 // are relative to the data section. Sharded checkpoints: model.safetensors.index.json { weight_map: {name: file} }.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatError, fileOpener, memoryOpener, resolveInside, type ByteSource, type Opener } from './bytes.js';
+import { formatError, fileOpener, memoryOpener, type ByteSource, type Opener } from './bytes.js';
 import { classifyByName, finalSkip, SKIP } from './classify.js';
-import { FLOAT_SIZES, isValidShape, product, type FloatDtype } from './decode.js';
-import { readFloats } from './load.js';
-import type { ModelPlan, PlannedTensor, ReadOptions, SkippedTensor } from './types.js';
+import { isValidShape, product, type FloatDtype } from './decode.js';
+import { orienter, readHfConfig, type Orienter } from './hf-config.js';
+import { readFloats, transpose2d } from './load.js';
+import type { PlanContext } from './context.js';
+import type { DraftPlan, DraftTensor, ReadOptions, SkippedTensor } from './types.js';
 
 /** The official implementation's header limit; bigger headers are refused before anything is allocated. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -107,40 +108,54 @@ export function readSafetensorsHeader(src: ByteSource): SafetensorsHeader {
   return { entries, metadata, dataStart };
 }
 
-function planEntries(
-  header: SafetensorsHeader,
-  file: string,
-  open: Opener,
-  opts: ReadOptions,
-  planned: PlannedTensor[],
-  skipped: SkippedTensor[],
-): void {
-  for (const e of header.entries) {
+/** How the planned tensors of one file are named, oriented and read (shared by a single file and the shards). */
+interface FileCtx {
+  file: string;
+  open: Opener;
+  opts: ReadOptions;
+  orient: Orienter;
+}
+
+function planEntries(entries: SafetensorsEntry[], c: FileCtx, drafts: DraftTensor[], skipped: SkippedTensor[]): void {
+  for (const e of entries) {
     const dtype = FLOATS[e.dtype];
     if (dtype === undefined) {
       skipped.push({ name: e.name, reason: e.dtype.startsWith('F') || e.dtype === 'C64' ? SKIP.float8(e.dtype) : SKIP.integer(e.dtype) });
       continue;
     }
-    const c = classifyByName(e.name, e.shape, 'oihw');
-    if (c.skip) {
-      skipped.push({ name: e.name, reason: c.skip });
+    const cls = classifyByName(e.name, e.shape, 'oihw');
+    if (cls.skip) {
+      skipped.push({ name: e.name, reason: cls.skip });
       continue;
     }
+    const o = e.shape.length === 2 && cls.kind !== 'embedding' ? c.orient(e.name, e.shape) : null;
+    const shape = o?.transpose ? [e.shape[1], e.shape[0]] : e.shape;
     const info = {
       name: e.name,
+      key: `${c.file}@${e.offset}:${e.byteLength}`,
       dtype,
-      shape: e.shape,
-      kind: c.kind,
-      ...(c.layout ? { layout: c.layout } : {}),
-      source: { format: 'safetensors' as const, file, offset: e.offset, byteLength: e.byteLength, storedDtype: e.dtype },
+      shape,
+      kind: cls.kind,
+      ...(cls.layout ? { layout: cls.layout } : {}),
+      ...(o ? { orientation: o.orientation } : {}),
+      source: {
+        format: 'safetensors' as const,
+        file: c.file,
+        offset: e.offset,
+        byteLength: e.byteLength,
+        storedDtype: e.dtype,
+        ...(o?.transpose ? { storedShape: e.shape, transform: 'transposed (in, out) -> (out, in)' } : {}),
+      },
     };
-    const reason = finalSkip(info, dtype === 'float64' ? 8 : 4, opts);
+    const reason = finalSkip(info, dtype === 'float64' ? 8 : 4, c.opts);
     if (reason) {
       skipped.push({ name: e.name, reason });
       continue;
     }
     const count = product(e.shape)!;
-    planned.push({ info, load: () => readFloats(open, e.offset, dtype, count, `tensor '${e.name}'`) });
+    const read = () => readFloats(c.open, e.offset, dtype, count, `tensor '${e.name}'`);
+    const [rows, cols] = e.shape;
+    drafts.push({ info, load: o?.transpose ? async () => transpose2d(await read(), rows, cols) : read });
   }
 }
 
@@ -159,47 +174,54 @@ function headerOf(open: Opener): SafetensorsHeader {
 }
 
 /** Plans one safetensors file, or in-memory safetensors bytes. */
-export function planSafetensors(source: string | Uint8Array, opts: ReadOptions = {}): ModelPlan {
+export function planSafetensors(source: string | Uint8Array, ctx: PlanContext): DraftPlan {
   const file = typeof source === 'string' ? source : '<memory>';
   const open = typeof source === 'string' ? fileOpener(source) : memoryOpener(source);
   const header = headerOf(open);
   if (header.entries.length === 0) noTensors(file);
-  const planned: PlannedTensor[] = [];
+  const drafts: DraftTensor[] = [];
   const skipped: SkippedTensor[] = [];
-  planEntries(header, file, open, opts, planned, skipped);
-  return { format: 'safetensors', files: [file], planned, skipped };
+  const hf = typeof source === 'string' ? readHfConfig(ctx.tree, file) : null;
+  planEntries(header.entries, { file, open, opts: ctx.opts, orient: orienter(hf) }, drafts, skipped);
+  return { format: 'safetensors', files: hf ? [file, hf.file] : [file], drafts, skipped, notes: hf?.notes };
 }
 
-/** Plans a sharded checkpoint from its model.safetensors.index.json. */
-export function planSafetensorsIndex(indexFile: string, opts: ReadOptions = {}): ModelPlan {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
-  } catch (e) {
-    throw formatError(indexFile, `not a readable JSON index (${(e as Error).message})`);
-  }
+/**
+ * Plans a sharded checkpoint from its model.safetensors.index.json: each tensor is read from the shard the
+ * index names for it. A shard's tensors that the index does not name there (a stale copy, a leftover) are
+ * listed in `skipped`, never read: the index is the checkpoint's table of contents.
+ */
+export function planSafetensorsIndex(indexFile: string, json: unknown, ctx: PlanContext): DraftPlan {
   const map = (json as { weight_map?: unknown } | null)?.weight_map;
   if (map === null || typeof map !== 'object' || Array.isArray(map)) {
     throw formatError(indexFile, 'has no weight_map object');
   }
-  const dir = path.dirname(indexFile);
-  const shards = new Map<string, string[]>(); // shard path -> tensor names it should hold
+  const shards = new Map<string, Set<string>>(); // shard path -> tensor names the index puts there
   for (const [name, rel] of Object.entries(map as Record<string, unknown>)) {
-    const shard = resolveInside(dir, rel, indexFile, `weight_map['${name}']`);
-    if (!shards.has(shard)) shards.set(shard, []);
-    shards.get(shard)!.push(name);
+    const shard = ctx.tree.resolve(rel, indexFile, `weight_map['${name}']`);
+    let names = shards.get(shard);
+    if (!names) shards.set(shard, (names = new Set()));
+    names.add(name);
   }
   if (shards.size === 0) noTensors(indexFile);
-  const planned: PlannedTensor[] = [];
+  const drafts: DraftTensor[] = [];
   const skipped: SkippedTensor[] = [];
+  const hf = readHfConfig(ctx.tree, indexFile);
+  const orient = orienter(hf);
+  const index = path.basename(indexFile);
   for (const [shard, names] of shards) {
     const open = fileOpener(shard);
     const header = headerOf(open);
-    const present = new Set(header.entries.map((e) => e.name));
-    for (const n of names) {
-      if (!present.has(n)) throw formatError(shard, `tensor '${n}' listed in ${path.basename(indexFile)} is missing from this shard`);
+    const listed: SafetensorsEntry[] = [];
+    for (const e of header.entries) {
+      if (names.has(e.name)) listed.push(e);
+      else skipped.push({ name: e.name, reason: SKIP.notInIndex(path.basename(shard), index, (map as Record<string, unknown>)[e.name]) });
     }
-    planEntries(header, shard, open, opts, planned, skipped);
+    if (listed.length !== names.size) {
+      const present = new Set(listed.map((e) => e.name));
+      for (const n of names) if (!present.has(n)) throw formatError(shard, `tensor '${n}' listed in ${index} is missing from this shard`);
+    }
+    planEntries(listed, { file: shard, open, opts: ctx.opts, orient }, drafts, skipped);
   }
-  return { format: 'safetensors', files: [indexFile, ...shards.keys()], planned, skipped };
+  return { format: 'safetensors', files: [indexFile, ...shards.keys(), ...(hf ? [hf.file] : [])], drafts, skipped, notes: hf?.notes };
 }

@@ -9,12 +9,12 @@
 // Orientation: keras/tfjs Dense kernels are (in, out) and are transposed to (out, in) like every other reader;
 // conv kernels stay (kh, kw, in, out) with layout 'hwio'; Conv1D kernels (k, in, out) become (1, k, in, out).
 // Depthwise kernels (kh, kw, in, multiplier) are skipped: each slice is an (in × 1) vector.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { FileSource, formatError, resolveInside } from './bytes.js';
+import { FileSource, formatError } from './bytes.js';
 import { classifyByName, finalSkip, SKIP, type Classified } from './classify.js';
+import type { PlanContext } from './context.js';
 import { decodeFloats, dequantize, isValidShape, product } from './decode.js';
-import type { ModelPlan, PlannedTensor, ReadOptions, SkippedTensor, TensorInfo, TensorSource } from './types.js';
+import { transpose2d } from './load.js';
+import type { DraftPlan, DraftTensor, SkippedTensor, TensorSource } from './types.js';
 
 interface Part {
   file: string;
@@ -22,9 +22,25 @@ interface Part {
   size: number;
 }
 
-/** The shards that [offset, offset+length) of a group's concatenated bytes overlaps, with the overlap [a, b). */
+/** Index of the first part that holds bytes at or after `offset` (parts are ordered by start). */
+function firstPart(parts: Part[], offset: number): number {
+  let lo = 0;
+  let hi = parts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (parts[mid].start + parts[mid].size <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The shards that [offset, offset+length) of a group's concatenated bytes overlaps, with the overlap [a, b):
+ * a binary search to the first, then only the overlapping ones (a manifest may list 10^5 shard files).
+ */
 function* overlapping(parts: Part[], offset: number, length: number): Generator<{ p: Part; a: number; b: number }> {
-  for (const p of parts) {
+  for (let i = firstPart(parts, offset); i < parts.length && parts[i].start < offset + length; i++) {
+    const p = parts[i];
     const a = Math.max(offset, p.start);
     const b = Math.min(offset + length, p.start + p.size);
     if (a < b) yield { p, a, b };
@@ -110,21 +126,21 @@ function classify(name: string, shape: number[], classes: Map<string, string>): 
   return classifyByName(name, shape, 'hwio');
 }
 
-function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
-  return t;
+/** The size of a shard file (opened, so a FIFO, device or link out of the tree is refused here). */
+function shardSize(shard: string, rel: string, file: string): number {
+  try {
+    const src = FileSource.open(shard);
+    src.close();
+    return src.size;
+  } catch (e) {
+    throw formatError(file, `shard '${rel}' cannot be read (${(e as Error).message})`);
+  }
 }
 
-/** Plans a tfjs model.json or weights manifest. */
-export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPlan {
+/** Plans a tfjs model.json or weights manifest (already parsed: `json`). */
+export function planTfjs(manifestFile: string, json: unknown, ctx: PlanContext): DraftPlan {
   const file = manifestFile;
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw formatError(file, `not a readable JSON file (${(e as Error).message})`);
-  }
+  const opts = ctx.opts;
   let groups: unknown;
   let classes = new Map<string, string>();
   if (Array.isArray(json)) groups = json;
@@ -134,10 +150,11 @@ export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPla
   } else throw formatError(file, 'neither a model.json with weightsManifest nor a weights manifest array');
   if (!Array.isArray(groups)) throw formatError(file, 'weightsManifest is not an array');
 
-  const dir = path.dirname(file);
-  const planned: PlannedTensor[] = [];
+  const drafts: DraftTensor[] = [];
   const skipped: SkippedTensor[] = [];
   const files = [file];
+  let position = 0; // manifest order across groups: the model's layer order as exported
+  const sizes = new Map<string, number>(); // a shard listed again is not opened again
   groups.forEach((g, gi) => {
     const grp = g as { paths?: unknown; weights?: unknown } | null;
     if (!grp || !Array.isArray(grp.paths) || !Array.isArray(grp.weights)) {
@@ -146,19 +163,16 @@ export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPla
     const parts: Part[] = [];
     let groupBytes = 0;
     for (const rel of grp.paths) {
-      const shard = resolveInside(dir, rel, file, `weightsManifest[${gi}].paths`);
-      let size: number;
-      try {
-        size = fs.statSync(shard).size;
-      } catch (e) {
-        throw formatError(file, `shard '${rel}' cannot be read (${(e as Error).message})`);
-      }
+      const shard = ctx.tree.resolve(rel, file, `weightsManifest[${gi}].paths`);
+      const size = sizes.get(shard) ?? shardSize(shard, rel as string, file);
+      sizes.set(shard, size);
       parts.push({ file: shard, start: groupBytes, size });
       groupBytes += size;
       files.push(shard);
     }
     let offset = 0;
-    for (const w of grp.weights as unknown[]) {
+    (grp.weights as unknown[]).forEach((w, wi) => {
+      const order = position++;
       const { name, shape, dtype, quantization: q } = (w ?? {}) as Record<string, unknown>;
       if (typeof name !== 'string') throw formatError(file, `weightsManifest[${gi}]: a weight has no name`);
       const where = `tensor '${name}'`;
@@ -193,41 +207,38 @@ export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPla
           `${where}: needs bytes [${start}, ${offset}) of group ${gi} but its shards hold ${groupBytes} bytes (truncated?)`,
         );
       }
-      if (dtype !== 'float32' && dtype !== 'float16') {
-        skipped.push({ name, reason: SKIP.integer(dtype) });
-        continue;
-      }
+      if (dtype !== 'float32' && dtype !== 'float16') return void skipped.push({ name, reason: SKIP.integer(dtype) });
       const c = classify(name, shape, classes);
-      if (c.skip) {
-        skipped.push({ name, reason: c.skip });
-        continue;
-      }
+      if (c.skip) return void skipped.push({ name, reason: c.skip });
       const dense2d = shape.length === 2 && c.kind !== 'embedding';
       const outShape = dense2d ? [shape[1], shape[0]] : c.conv1d ? [1, ...shape] : shape;
-      const single = parts.find((p) => start >= p.start && start + bytes <= p.start + p.size);
+      // The shard holding the first byte, and how many shard files the tensor spans (not their names: a
+      // manifest may list 10^5 shards, and joining them for every weight was quadratic in memory).
+      const first = parts[firstPart(parts, start)] ?? parts[parts.length - 1];
+      const spans = bytes === 0 ? 1 : firstPart(parts, start + bytes - 1) - firstPart(parts, start) + 1;
       const source: TensorSource = {
         format: 'tfjs',
-        file: single ? single.file : parts.map((p) => p.file).join(' + '),
-        ...(single ? { offset: start - single.start } : {}),
+        file: first?.file ?? file,
+        offset: first ? start - first.start : 0,
+        ...(spans > 1 ? { spansFiles: spans } : {}),
         byteLength: bytes,
         storedDtype: dtype,
         ...(quant && quant.dtype !== 'float16' ? { quantization: quant } : {}),
         ...(dense2d ? { storedShape: shape, transform: 'transposed (in, out) -> (out, in)' } : {}),
         ...(c.conv1d ? { storedShape: shape, transform: 'Conv1D (k, in, out) viewed as (1, k, in, out)' } : {}),
       };
-      const info: TensorInfo = {
+      const info = {
         name,
+        key: `${file}#${gi}:${wi}`,
         dtype: quant ? quant.dtype : dtype,
         shape: outShape,
         kind: c.kind,
         ...(c.layout ? { layout: c.layout } : {}),
+        ...(shape.length === 2 ? { orientation: dense2d ? '(in, out) as keras stores Dense kernels: transposed to (out, in)' : '(rows, cols) as stored' } : {}),
         source,
       };
       const reason = finalSkip(info, 4, opts);
-      if (reason) {
-        skipped.push({ name, reason });
-        continue;
-      }
+      if (reason) return void skipped.push({ name, reason });
       const load = async (): Promise<Float32Array> => {
         const raw = new Uint8Array(bytes);
         await readParts(parts, start, bytes, raw, where);
@@ -236,8 +247,8 @@ export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPla
         else data = decodeFloats(raw, quant || dtype === 'float16' ? 'float16' : 'float32', count) as Float32Array;
         return dense2d ? transpose2d(data, shape[0], shape[1]) : data;
       };
-      planned.push({ info, load });
-    }
+      drafts.push({ info, order, load });
+    });
     if (offset !== groupBytes) {
       throw formatError(
         file,
@@ -245,6 +256,6 @@ export function planTfjs(manifestFile: string, opts: ReadOptions = {}): ModelPla
       );
     }
   });
-  if (planned.length + skipped.length === 0) throw formatError(file, 'no tensors in the model (empty model)');
-  return { format: 'tfjs', files, planned, skipped };
+  if (drafts.length + skipped.length === 0) throw formatError(file, 'no tensors in the model (empty model)');
+  return { format: 'tfjs', files, drafts, skipped };
 }

@@ -17,6 +17,8 @@ export interface TensorSource {
   offset?: number;
   /** Stored byte length. */
   byteLength?: number;
+  /** tfjs: the tensor runs on past `file` into this many shard files in all (`offset` is in the first). */
+  spansFiles?: number;
   /** The dtype as the file spells it (e.g. 'BF16', 'float32', 'FLOAT16'). */
   storedDtype?: string;
   /** The shape as stored, when the yielded shape differs (transposed, split, reshaped). */
@@ -31,6 +33,8 @@ export interface TensorSource {
   node?: string;
   opType?: string;
   graph?: string;
+  /** ONNX: the other nodes that use the tensor (it is analysed once, with the first consumer's orientation). */
+  alsoUsedBy?: string[];
   /** ONNX: the Constant node that holds the tensor (absent for initializers). */
   constantNode?: string;
   /** ONNX external data file (absolute path), when the data lives outside the model file. */
@@ -39,13 +43,28 @@ export interface TensorSource {
 
 /** Metadata of a tensor that will be yielded; no data read yet. */
 export interface TensorInfo {
+  /**
+   * Unique within the model. The stored name, unless another tensor has the same one: then an ONNX tensor of a
+   * subgraph is qualified by its graph path ('<graph path>/W') and any other repeat gets '#2', '#3', ...
+   */
   name: string;
+  /**
+   * The identity of the stored data: 'file@offset:bytes' where the data is one byte range, else the tensor's
+   * place in its container ('manifest#group:position', 'file#tensor-index'). Two names with one key are one tensor.
+   */
+  key: string;
+  /** Position in model order (0-based; block index, then position in the block; see README "Model order"). */
+  layerId: number;
   /** Stored dtype, normalised: 'float64' | 'float32' | 'float16' | 'bfloat16' | 'uint8' | 'uint16' (quantized). */
   dtype: string;
   /** Shape of the yielded data (dense: (out, in); conv2d per `layout`). */
   shape: number[];
   kind: WeightKind;
   layout?: ConvLayout;
+  /** 2-D tensors: the stored layout assumed and what was done to get (out, in), in words. */
+  orientation?: string;
+  /** Other names that reference the same stored data (not yielded again). */
+  aliases?: string[];
   source: TensorSource;
 }
 
@@ -74,10 +93,13 @@ export interface ReadOptions {
 /** What listTensors() returns: the plan, without data. */
 export interface TensorListing {
   format: ModelFormat;
-  /** Every file the model reads from (model file, shards, external data files). */
+  /** Every file the model reads from (model file first, then shards, external data files, config.json). */
   files: string[];
+  /** In model order (layerId ascending). */
   tensors: TensorInfo[];
   skipped: SkippedTensor[];
+  /** What the reader wants the user to know: other model files in the folder that were not read, ... */
+  notes: string[];
 }
 
 /**
@@ -85,7 +107,7 @@ export interface TensorListing {
  * time (peak memory ≈ the largest tensor). Iterate it once per pass; each pass re-reads from disk.
  */
 export interface ModelReader extends TensorListing, AsyncIterable<WeightTensor> {
-  /** Reads one planned tensor by name (the yielded name). */
+  /** Reads one planned tensor by its (unique) name. */
   read(name: string): Promise<WeightTensor>;
 }
 
@@ -95,11 +117,33 @@ export interface PlannedTensor {
   load: () => Promise<Float32Array | Float64Array>;
 }
 
+/** Internal: what a reader plans for one tensor, before plan.ts makes names unique and assigns layer ids. */
+export interface DraftTensor {
+  info: Omit<TensorInfo, 'layerId' | 'aliases'>;
+  /** Position in the format's own order (graph or manifest order); absent: ordered by name (safetensors). */
+  order?: number;
+  /** The name to use when `info.name` is taken by another tensor (ONNX subgraphs: '<graph path>/<name>'). */
+  qualifiedName?: string;
+  load: () => Promise<Float32Array | Float64Array>;
+}
+
+/** Internal: a reader's plan before plan.ts finishes it. */
+export interface DraftPlan {
+  format: ModelFormat;
+  files: string[];
+  drafts: DraftTensor[];
+  skipped: SkippedTensor[];
+  /** Things the user should know about what was read (e.g. other model files in the folder, not analysed). */
+  notes?: string[];
+}
+
 export interface ModelPlan {
   format: ModelFormat;
   files: string[];
+  /** In model order (layerId ascending). */
   planned: PlannedTensor[];
   skipped: SkippedTensor[];
+  notes: string[];
 }
 
 /** A model given in memory instead of on disk (safetensors bytes, or ONNX bytes). */

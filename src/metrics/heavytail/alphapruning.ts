@@ -51,8 +51,13 @@ export function alphaPruning(layers: readonly PruningLayer[], targetSparsity: nu
   });
   const alphas = blockMeans(ls).map((b) => b.mean);
   const finite = alphas.filter(Number.isFinite);
-  const amin = Math.min(...finite);
-  const amax = Math.max(...finite);
+  // loops, not Math.min(...xs): a spread of 10^5+ arguments overflows the stack
+  let amin = Infinity;
+  let amax = -Infinity;
+  for (const a of finite) {
+    amin = Math.min(amin, a);
+    amax = Math.max(amax, a);
+  }
   const reasons: (string | null)[] = alphas.map((a) => (Number.isFinite(a) ? null : 'alpha is not a number: neutral ratio 1'));
   const ratios = alphas.map((a, i) => {
     if (!Number.isFinite(a)) return 1;

@@ -4,7 +4,8 @@ import { esdAs, esdSyncAs, type EsdOptions, type EsdResult } from '../../esd/esd
 import type { FarmsPreset } from '../../esd/farms.js';
 import type { WeightInput } from '../../esd/weights.js';
 import { fail } from '../../errors.js';
-import { fitMarchenkoPastur } from '../../fit/mp.js';
+import { eigenvalueResolution, STORED_DTYPES } from '../../esd/resolution.js';
+import { fitMarchenkoPastur, type MpFit } from '../../fit/mp.js';
 import { fitPowerLaw, type PowerLawOptions } from '../../fit/powerlaw.js';
 import { checkOptions } from '../../linalg/options.js';
 import { farmsFit, farmsFitSync, type FarmsFit, type FarmsFitOptions } from './farms.js';
@@ -28,11 +29,17 @@ export interface AnalyzeOptions extends EsdOptions, Omit<PowerLawOptions, 'thres
    * Not enumerable, so JSON output stays WeightWatcher's columns. Default false.
    */
   keepEsd?: boolean;
+  /**
+   * The dtype the weights were stored in, when they were widened before this call ('float16', 'bfloat16',
+   * 'float32', 'uint8', ...). It bounds how well the eigenvalues are known (esd/resolution.ts), below which a
+   * tail is not fitted. Default: the dtype of `W.data`.
+   */
+  storedDtype?: string;
 }
 
 const ESD_KEYS = ['layerType', 'layout', 'conv2dNorm', 'minEvals', 'maxEvals', 'maxN', 'normalize', 'threshold', 'preset', 'method', 'backend'] as const;
 const PL_KEYS = ['xmin', 'xminPos', 'fixFingers', 'maxFingers', 'fingerThresh'] as const;
-const OPTS = [...ESD_KEYS, ...PL_KEYS, 'name', 'mpFit', 'randomize', 'seed', 'shuffles', 'farms', 'keepEsd'] as const;
+const OPTS = [...ESD_KEYS, ...PL_KEYS, 'name', 'mpFit', 'randomize', 'seed', 'shuffles', 'farms', 'keepEsd', 'storedDtype'] as const;
 
 interface Parsed {
   name: string;
@@ -44,6 +51,7 @@ interface Parsed {
   shuffles: number | undefined;
   farms: FarmsFitOptions | null;
   keepEsd: boolean;
+  storedDtype: string | undefined;
 }
 
 function pick<T extends object>(o: Record<string, unknown>, keys: readonly string[]): T {
@@ -80,10 +88,51 @@ function parse(opts: AnalyzeOptions | undefined, fn: string): Parsed {
     shuffles: o.shuffles as number | undefined,
     farms,
     keepEsd: bool('keepEsd', false),
+    storedDtype: storedDtype(o.storedDtype, fn),
   };
 }
 
+function storedDtype(v: unknown, fn: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !STORED_DTYPES.includes(v))
+    fail('E_OPTION', `${fn}: storedDtype must be one of ${STORED_DTYPES.join(', ')}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 const EPS = { float32: 2 ** -23, float64: 2 ** -52 } as const;
+
+/** The MP numbers of a fit that is a measurement; NaN (with its status and reason) otherwise. */
+function mpColumns(mp: MpFit) {
+  const ok = mp.status === 'success';
+  return {
+    mpStatus: mp.status,
+    mpReason: mp.reason,
+    numSpikes: ok ? mp.numSpikes : NaN,
+    sigmaMp: ok ? mp.sigmaMp : NaN,
+    mpSoftrank: ok ? mp.mpSoftrank : NaN,
+    bulkMin: ok ? mp.bulkMin : NaN,
+    bulkMax: ok ? mp.bulkMax : NaN,
+    wScale: Math.sqrt(mp.scale),
+  };
+}
+
+function trapColumns(t: CorrelationTraps) {
+  const ok = t.randMpFit.status === 'success';
+  return {
+    randMpStatus: t.randMpFit.status,
+    randNumSpikes: ok ? t.randNumSpikes : NaN,
+    randSigmaMp: ok ? t.randSigmaMp : NaN,
+    randMpSoftrank: ok ? t.randMpSoftrank : NaN,
+    randBulkMin: ok ? t.randBulkMin : NaN,
+    randBulkMax: ok ? t.randBulkMax : NaN,
+    maxRandEval: t.maxRandEval,
+    randDistance: t.randDistance,
+    wwSoftrank: t.wwSoftrank,
+    wwMaxdist: t.wwMaxdist,
+    randMpKsD: ok ? t.mpKs.D : NaN,
+    randMpKsPvalue: ok ? t.mpKs.pValue : NaN,
+  };
+}
 
 function build(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null): LayerReport {
   const r = buildReport(p, e, traps, farms);
@@ -111,10 +160,11 @@ function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, fa
     sigmaMp: NaN, mpSoftrank: NaN, bulkMin: NaN, bulkMax: NaN, wScale: NaN, randNumSpikes: NaN, randSigmaMp: NaN,
     randMpSoftrank: NaN, randBulkMin: NaN, randBulkMax: NaN, maxRandEval: NaN, randDistance: NaN, wwSoftrank: NaN,
     wwMaxdist: NaN, randMpKsD: NaN, randMpKsPvalue: NaN, farmsAlpha: NaN, farmsD: NaN,
+    mpStatus: null, mpReason: null, randMpStatus: null,
   };
   if (e.skipped) return withJSON({ ...base, ...nan, status: 'skipped', reason: e.skipped });
   const eps = EPS[e.dtype];
-  const fit = fitPowerLaw(e.evals, { ...p.plOpts, threshold: e.threshold });
+  const fit = fitPowerLaw(e.evals, { ...p.plOpts, threshold: e.threshold, resolution: resolutionOf(p, e) });
   const norms = normMetrics(e.evals, fit.alpha, e.N, eps);
   let svMax = 0;
   let svMin = 0;
@@ -160,29 +210,19 @@ function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, fa
     entropy: norms.entropy,
     detXNum: norms.detXNum,
     detXVal: norms.detXVal,
-    ...(mp && {
-      numSpikes: mp.numSpikes,
-      sigmaMp: mp.sigmaMp,
-      mpSoftrank: mp.mpSoftrank,
-      bulkMin: mp.bulkMin,
-      bulkMax: mp.bulkMax,
-      wScale: Math.sqrt(mp.scale),
-    }),
-    ...(traps && {
-      randNumSpikes: traps.randNumSpikes,
-      randSigmaMp: traps.randSigmaMp,
-      randMpSoftrank: traps.randMpSoftrank,
-      randBulkMin: traps.randBulkMin,
-      randBulkMax: traps.randBulkMax,
-      maxRandEval: traps.maxRandEval,
-      randDistance: traps.randDistance,
-      wwSoftrank: traps.wwSoftrank,
-      wwMaxdist: traps.wwMaxdist,
-      randMpKsD: traps.mpKs.D,
-      randMpKsPvalue: traps.mpKs.pValue,
-    }),
+    ...(mp && mpColumns(mp)),
+    ...(traps && trapColumns(traps)),
     ...(farms && { farmsAlpha: farms.alpha, farmsD: farms.D }),
   });
+}
+
+/** How well this ESD's eigenvalues are known (relative to λ_max), for the power-law fits. */
+function resolutionOf(p: Parsed, e: EsdResult): number {
+  return eigenvalueResolution(e.dtype, p.storedDtype, e.route);
+}
+
+function farmsOpts(p: Parsed, e: EsdResult): FarmsFitOptions {
+  return { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, backend: p.esdOpts.backend, resolution: resolutionOf(p, { ...e, route: 'gesdd' }), ...p.farms };
 }
 
 function trapsOpts(p: Parsed, e: EsdResult) {
@@ -207,7 +247,7 @@ export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Prom
   const e = await esdAs(W, p.esdOpts, 'analyzeMatrix');
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? await correlationTrapsAs(W, trapsOpts(p, e), 'analyzeMatrix') : null;
-  const farms = p.farms ? await farmsFit(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, backend: p.esdOpts.backend, ...p.farms }) : null;
+  const farms = p.farms ? await farmsFit(W, farmsOpts(p, e)) : null;
   return build(p, e, traps, farms);
 }
 
@@ -217,6 +257,6 @@ export function analyzeMatrixSync(W: WeightInput, opts?: AnalyzeOptions): LayerR
   const e = esdSyncAs(W, p.esdOpts, 'analyzeMatrixSync');
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? correlationTrapsSyncAs(W, trapsOpts(p, e), 'analyzeMatrixSync') : null;
-  const farms = p.farms ? farmsFitSync(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, backend: p.esdOpts.backend, ...p.farms }) : null;
+  const farms = p.farms ? farmsFitSync(W, farmsOpts(p, e)) : null;
   return build(p, e, traps, farms);
 }

@@ -9,6 +9,8 @@ export interface FarmsFitOptions extends FarmsOptions {
   xmin?: XminRule;
   /** Eigenvalues ≤ threshold dropped before the fit. Default 0 (FARMS keeps them all). */
   threshold?: number;
+  /** Relative accuracy of the eigenvalues (fitPowerLaw's `resolution`). Default: float64's eps. */
+  resolution?: number;
 }
 
 export interface FarmsFit {
@@ -25,15 +27,21 @@ export interface FarmsFit {
   esd: FarmsEsd;
 }
 
-function split(opts: FarmsFitOptions | undefined): [FarmsOptions, XminRule | undefined, number] {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) fail('E_OPTION', 'farmsFit: options must be an object');
-  const { xmin, threshold, ...rest } = opts ?? {};
-  return [rest, xmin, threshold ?? 0];
+interface FitOpts {
+  xmin: XminRule | undefined;
+  threshold: number;
+  resolution: number | undefined;
 }
 
-function fitAll(e: FarmsEsd, xmin: XminRule | undefined, threshold: number): FarmsFit {
-  const rule = xmin ?? e.xmin;
-  const fits = (e.blocks ?? [e.evals]).map((v) => fitPowerLaw(v, { xmin: rule, threshold }));
+function split(opts: FarmsFitOptions | undefined): [FarmsOptions, FitOpts] {
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) fail('E_OPTION', 'farmsFit: options must be an object');
+  const { xmin, threshold, resolution, ...rest } = opts ?? {};
+  return [rest, { xmin, threshold: threshold ?? 0, resolution }];
+}
+
+function fitAll(e: FarmsEsd, f: FitOpts): FarmsFit {
+  const rule = f.xmin ?? e.xmin;
+  const fits = (e.blocks ?? [e.evals]).map((v) => fitPowerLaw(v, { xmin: rule, threshold: f.threshold, resolution: f.resolution }));
   const ok = fits.filter((f) => f.status === 'success');
   const mean = (k: 'alpha' | 'D') => ok.reduce((s, f) => s + f[k], 0) / ok.length;
   const base = { fits, numEigenvalues: e.evals.length, numSubmatrices: e.numSubmatrices, esd: e };
@@ -44,11 +52,11 @@ function fitAll(e: FarmsEsd, xmin: XminRule | undefined, threshold: number): Far
 }
 
 export async function farmsFit(W: unknown, opts?: FarmsFitOptions): Promise<FarmsFit> {
-  const [o, xmin, t] = split(opts);
-  return fitAll(await farmsEsd(W as never, o), xmin, t);
+  const [o, f] = split(opts);
+  return fitAll(await farmsEsd(W as never, o), f);
 }
 
 export function farmsFitSync(W: unknown, opts?: FarmsFitOptions): FarmsFit {
-  const [o, xmin, t] = split(opts);
-  return fitAll(farmsEsdSync(W as never, o), xmin, t);
+  const [o, f] = split(opts);
+  return fitAll(farmsEsdSync(W as never, o), f);
 }

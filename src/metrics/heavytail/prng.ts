@@ -2,6 +2,8 @@
 // seeded through splitmix32, so a seed gives the same shuffle on every platform. WeightWatcher uses
 // numpy's unseeded global generator; we take a seed instead.
 
+import { fail } from '../../errors.js';
+
 export interface Prng {
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number;
@@ -45,6 +47,8 @@ export function xoshiro128(seed: number): Prng {
 
 /** Fisher–Yates shuffle of a copy of `src` (index bias ≤ n/2^53, negligible). */
 export function shuffled<A extends Float32Array | Float64Array>(src: A, rng: Prng): A {
+  if (!(src instanceof Float32Array || src instanceof Float64Array)) fail('E_DTYPE', 'shuffled: src must be a Float32Array or Float64Array');
+  if (rng === null || typeof rng !== 'object' || typeof rng.next !== 'function') fail('E_OPTION', 'shuffled: rng must be a generator from xoshiro128(seed)');
   const a = src.slice() as A;
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));

@@ -1,6 +1,7 @@
 // The per-layer report: every per-layer column of WeightWatcher's details() (formulas.md §2-§5).
 // In TypeScript the fields are camelCase; JSON.stringify(report) writes WW's snake_case column names
 // (alpha_weighted, num_pl_spikes, detX_num, ...) with NaN (not computed / failed) written as null.
+import { fail } from '../../errors.js';
 import type { FitWarning } from '../../fit/powerlaw.js';
 
 export interface LayerReport {
@@ -44,14 +45,17 @@ export interface LayerReport {
   entropy: number;
   detXNum: number;
   detXVal: number;
-  // Marchenko–Pastur (§4)
+  // Marchenko–Pastur (§4): the σ-dependent numbers are NaN unless mpStatus is 'success' (see MpFit.status)
+  mpStatus: 'success' | 'failed' | 'at-bound' | null;
+  mpReason: string | null;
   numSpikes: number;
   sigmaMp: number;
   mpSoftrank: number;
   bulkMin: number;
   bulkMax: number;
   wScale: number;
-  // randomisation (§5)
+  // randomisation (§5): the MP numbers of the shuffled ESD are NaN unless randMpStatus is 'success'
+  randMpStatus: 'success' | 'failed' | 'at-bound' | null;
   randNumSpikes: number;
   randSigmaMp: number;
   randMpSoftrank: number;
@@ -88,6 +92,7 @@ const NAMES: Record<string, string> = {
 };
 
 export function snakeCase(key: string): string {
+  if (typeof key !== 'string') fail('E_DTYPE', `snakeCase: key must be a string, got ${typeof key}`);
   return NAMES[key] ?? key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 }
 

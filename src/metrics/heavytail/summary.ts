@@ -1,6 +1,7 @@
 // Model-level summary (formulas.md §3; WW get_summary): means over layers of the layer metrics.
 // WW averages every layer including failed fits (α = −1); we leave out failed and skipped layers and say
 // which and why.
+import { fail } from '../../errors.js';
 import type { LayerReport } from './report.js';
 
 export const SUMMARY_METRICS = [
@@ -27,6 +28,11 @@ export interface Summary {
 }
 
 export function summarize(reports: readonly LayerReport[]): Summary {
+  if (!Array.isArray(reports)) fail('E_DTYPE', 'summarize: reports must be an array of layer reports');
+  reports.forEach((r, i) => {
+    if (r === null || typeof r !== 'object' || typeof (r as { status?: unknown }).status !== 'string')
+      fail('E_DTYPE', `summarize: reports[${i}] is not a layer report (analyzeMatrix's result)`);
+  });
   const means = {} as Record<SummaryMetric, number>;
   const counts = {} as Record<SummaryMetric, number>;
   const included = reports.filter((r) => r.status === 'success');

@@ -56,8 +56,13 @@ export function tempBalance(layers: readonly TempBalanceLayer[], lr: number, opt
   });
   const tuned = out.filter((l) => l.tuned);
   if (tuned.length === 0) return out;
-  const amin = Math.min(...tuned.map((l) => l.alpha));
-  const amax = Math.max(...tuned.map((l) => l.alpha));
+  // loops, not Math.min(...xs): a spread of 10^5+ arguments overflows the stack
+  let amin = Infinity;
+  let amax = -Infinity;
+  for (const l of tuned) {
+    amin = Math.min(amin, l.alpha);
+    amax = Math.max(amax, l.alpha);
+  }
   for (const l of tuned) {
     if (amax === amin) {
       l.reason = tuned.length === 1 ? 'only one tuned layer: no α spread, base lr' : 'all α equal: no spread, base lr';

@@ -12,7 +12,7 @@ import { shuffled, xoshiro128 } from './prng.js';
 export interface TrapsOptions extends WeightOptions, BackendOptions {
   /** Seed of the shuffles (WW uses numpy's unseeded global generator). Default 0. */
   seed?: number;
-  /** Shuffled copies pooled for the MP fit. Default 5 when M < 100, else 1 (WW). */
+  /** Shuffled copies pooled for the MP fit. Default 5 when the layer has < 100 eigenvalues (M·rf), else 1 (WW). */
   shuffles?: number;
   /**
    * The layer's own ESD (all eigenvalues, as esd() returns them) for rand_distance / ww_softrank; computed
@@ -68,7 +68,8 @@ function plan(W: unknown, opts: TrapsOptions | undefined, fn: string): Job {
   const seed = o.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) fail('E_OPTION', `${fn}: seed must be an integer, got ${String(seed)}`);
   const w = toSlices(W, o, fn);
-  const shuffles = o.shuffles ?? (w.M < 100 ? 5 : 1);
+  // WW apply_random_esd: 5 replicas when num_components < 100, and num_components is M·rf for conv2d
+  const shuffles = o.shuffles ?? (w.M * w.rf < 100 ? 5 : 1);
   if (!Number.isSafeInteger(shuffles) || shuffles < 1 || shuffles > 100)
     fail('E_OPTION', `${fn}: shuffles must be an integer in 1..100, got ${String(shuffles)}`);
   let given: Float64Array | null = null;
@@ -84,7 +85,7 @@ function plan(W: unknown, opts: TrapsOptions | undefined, fn: string): Job {
   const mats: Matrix[] = [];
   // shuffles pooled copies, then one fresh copy for the distance, each slice shuffled on its own (WW).
   for (let r = 0; r <= shuffles; r++) for (const s of w.slices) mats.push({ data: shuffled(s.data, rng), shape: s.shape });
-  if (!given) mats.push(...w.slices);
+  if (!given) for (const s of w.slices) mats.push(s);
   return { w, mats, shuffles, seed, given };
 }
 
@@ -97,12 +98,40 @@ function evalsOf(svals: FloatArray[], scale: number): Float64Array {
   return out.sort();
 }
 
+/** `v` as numbers, or a typed error naming the argument (these helpers are public). */
+function numbers(v: unknown, what: string, fn: string): ArrayLike<number> {
+  if (!(v instanceof Float64Array || v instanceof Float32Array || Array.isArray(v))) fail('E_DTYPE', `${fn}: ${what} must be a Float64Array, Float32Array or number[]`);
+  const a = v as ArrayLike<number>;
+  for (let i = 0; i < a.length; i++) {
+    if (typeof a[i] !== 'number') fail('E_DTYPE', `${fn}: ${what}[${i}] is not a number`);
+    if (!Number.isFinite(a[i])) fail('E_NONFINITE', `${fn}: ${what}[${i}] is ${a[i]}`);
+  }
+  return a;
+}
+
 /** Jensen–Shannon distance (natural log) between two non-negative vectors, each normalised to sum 1. */
-export function jensenShannonDistance(p: Float64Array, q: Float64Array): number {
+export function jensenShannonDistance(pIn: ArrayLike<number>, qIn: ArrayLike<number>): number {
+  const fn = 'jensenShannonDistance';
+  const p = numbers(pIn, 'p', fn);
+  const q = numbers(qIn, 'q', fn);
+  if (p.length !== q.length) fail('E_SHAPE', `${fn}: p has ${p.length} values, q has ${q.length}`);
+  for (const [v, n] of [[p, 'p'], [q, 'q']] as const) {
+    let sum = 0;
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] < 0) fail('E_OPTION', `${fn}: ${n}[${i}] = ${v[i]} is negative (a distribution's weights are not)`);
+      sum += v[i];
+    }
+    if (!(sum > 0)) fail('E_DEGENERATE', `${fn}: ${n} sums to 0: no distribution to compare`);
+  }
+  return jsd(p, q);
+}
+
+/** The distance itself, unchecked (a zero layer's ESD sums to 0: NaN, and its fit says why). */
+function jsd(p: ArrayLike<number>, q: ArrayLike<number>): number {
   let sp = 0;
   let sq = 0;
-  for (const v of p) sp += v;
-  for (const v of q) sq += v;
+  for (let i = 0; i < p.length; i++) sp += p[i];
+  for (let i = 0; i < q.length; i++) sq += q[i];
   let kl = 0;
   for (let i = 0; i < p.length; i++) {
     const a = p[i] / sp;
@@ -128,9 +157,15 @@ function kolmogorovQ(lambda: number): number {
   return Math.min(1, Math.max(0, s));
 }
 
+const KS_NOTE = 'weightscope addition: one-sample KS test of the shuffled ESD against the fitted MP law';
+
 /** KS test of eigenvalues (ascending, rescaled to the MP fit's units) against MP(Q, σ). */
-export function mpKsTest(x: Float64Array, Q: number, sigma: number): MpKsTest {
-  const note = 'weightscope addition: one-sample KS test of the shuffled ESD against the fitted MP law';
+export function mpKsTest(xIn: ArrayLike<number>, Q: number, sigma: number): MpKsTest {
+  const fn = 'mpKsTest';
+  const x = numbers(xIn, 'x', fn);
+  if (typeof Q !== 'number' || !Number.isFinite(Q) || Q < 1) fail('E_OPTION', `${fn}: Q must be a finite number >= 1, got ${String(Q)}`);
+  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma <= 0) fail('E_OPTION', `${fn}: sigma must be a finite number > 0, got ${String(sigma)}`);
+  const note = KS_NOTE;
   const n = x.length;
   const { b } = mpEdges(Q, sigma);
   if (!(b > 0) || n === 0) return { D: NaN, pValue: NaN, n, note };
@@ -161,12 +196,13 @@ function finish(job: Job, svals: FloatArray[]): CorrelationTraps {
     randBulkMax: mp.bulkMax,
     randBulkMin: mp.bulkMin,
     maxRandEval: pooled[pooled.length - 1],
-    randDistance: jensenShannonDistance(evals, fresh),
+    randDistance: jsd(evals, fresh),
     wwSoftrank: rmax / lmax,
     wwMaxdist: lmax - rmax,
     randEsd: pooled,
     randMpFit: mp,
-    mpKs: mp.status === 'success' ? mpKsTest(scaled, w.N / w.M, mp.sigmaMp) : mpKsTest(new Float64Array(0), 1, NaN),
+    // no MP fit, no test against it
+    mpKs: mp.status === 'success' ? mpKsTest(scaled, w.N / w.M, mp.sigmaMp) : { D: NaN, pValue: NaN, n: 0, note: KS_NOTE },
     seed: job.seed,
     shuffles,
   };

@@ -27,13 +27,6 @@ const VALIDATION: KnownBug = {
     ((c.fam === 'largeJobFlops' || c.fam === 'cudaCrossover') && typeof c.args.v !== 'number'),
 };
 
-const MPCDF_NEAR_Q1: KnownBug = {
-  what:
-    'found by this suite (fit layer, src/fit/mplaw.ts): mpCdf is off by ~1e-5 when Q is within rounding of 1 — the lower edge a is then ' +
-    '~1e-31, not 0, so the Q === 1 special case is skipped and the quadrature starts from a density of 0 instead of its limit',
-  matches: (c) => (c.fam === 'mplaw' || c.fam === 'mpks') && Math.abs((c.args.Q as number) - 1) < 1e-9,
-};
-
 const LOG_HISTOGRAM: KnownBug = {
   what:
     'found by this suite (report layer, src/report/svg.ts): logHistogram spreads its values into Math.min(...pos) — a RangeError ' +
@@ -41,18 +34,13 @@ const LOG_HISTOGRAM: KnownBug = {
   matches: (c) => c.fam === 'logHistogram' && ((c.args.values as number[]).length > 100_000 || !(c.args.values as number[]).some((v) => v > 0)),
 };
 
-// Exported helpers of other layers that throw TypeError on arguments of the wrong type (issue 19 item 9's
-// class of bug): the heavy-tail/model layer's and the report layer's.
-const UNTYPED = {
-  heavytailModel: ['snakeCase', 'summarize', 'jensenShannonDistance', 'mpKsTest', 'shuffled', 'planSafetensors', 'readSafetensorsHeader', 'planOnnx'],
-  report: ['report.formatTable', 'report.toCsv', 'report.esdPlotSvg', 'report.logHistogram', 'report.htmlReport', 'report.columnsOf'],
-};
+// Exported helpers of the report layer that throw TypeError on arguments of the wrong type (issue 19 item 9's
+// class of bug).
+const UNTYPED = ['report.formatTable', 'report.toCsv', 'report.esdPlotSvg', 'report.logHistogram', 'report.htmlReport', 'report.columnsOf'];
 const UNTYPED_ERRORS: KnownBug = {
-  what:
-    `found by this suite: TypeError (not a WeightscopeError) from arbitrary arguments in ${UNTYPED.heavytailModel.join(', ')} ` +
-    `(heavy-tail/model layers) and ${UNTYPED.report.join(', ')} (report layer)`,
-  matches: (c) => c.fam === 'junk' && [...UNTYPED.heavytailModel, ...UNTYPED.report].includes(c.args.fn as string),
+  what: `found by this suite: TypeError (not a WeightscopeError) from arbitrary arguments in ${UNTYPED.join(', ')} (report layer)`,
+  matches: (c) => c.fam === 'junk' && UNTYPED.includes(c.args.fn as string),
   symptom: /not a WeightscopeError/,
 };
 
-export const KNOWN: KnownBug[] = [GESVDX, GRAM_UNDERFLOW, VALIDATION, MPCDF_NEAR_Q1, LOG_HISTOGRAM, UNTYPED_ERRORS];
+export const KNOWN: KnownBug[] = [GESVDX, GRAM_UNDERFLOW, VALIDATION, LOG_HISTOGRAM, UNTYPED_ERRORS];

@@ -1,0 +1,92 @@
+// analyze()'s options, checked once and resolved into the settings every layer is analysed with.
+import { fail } from '../errors.js';
+import type { AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
+import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
+import type { WeightKind } from './types.js';
+
+export type Metric = 'mp' | 'traps' | 'rank' | 'farms';
+
+export interface ModelAnalyzeOptions {
+  /** Extra metric groups besides the power-law fit and norms. Default ['mp', 'rank']. */
+  metrics?: readonly Metric[];
+  /** FARMS preset, when 'farms' is among the metrics (default 'default'). */
+  farms?: 'llm' | 'image' | 'default';
+  /** Only layers whose name matches (a RegExp, or a string compiled to one; its g/y flags are ignored). */
+  layers?: RegExp | string;
+  /** Only layers of these kinds. */
+  types?: readonly WeightKind[];
+  /** Layers analysed at once (default 1; small layers then share the CPU, see README "Threads"). */
+  concurrency?: number;
+  /** Called after each layer (analysed or skipped). */
+  onProgress?: (p: { done: number; total: number; name: string }) => void;
+  /**
+   * Compute in this precision: 'float64' widens float32/float16 weights first (as WeightWatcher, which
+   * works in float64; twice the memory), 'float32' narrows float64 ones. Default: as stored.
+   */
+  precision?: 'float32' | 'float64';
+  /**
+   * How eigenvalues are computed: 'gesdd' (default; accurate down to the smallest, needed for matrix_rank,
+   * entropy and the λ ≤ 1e-5 filter) or 'gram' (?syrk + ?syevd: 2-9x faster on large layers, absolute error
+   * ~eps·λ_max, fine for alpha and the MP fit; use with precision 'float64' on float32 weights).
+   */
+  method?: 'gesdd' | 'gram';
+  /** Where the SVDs run: 'auto' (default: the GPU for layers above the crossover when CUDA is usable), 'cpu' or 'cuda'. */
+  backend?: Backend;
+  /** Keep each layer's eigenvalues (for plots) in the result's `esd` map. Default false. */
+  keepEsd?: boolean;
+  /** Passed to analyzeMatrix: WeightWatcher's limits and fit choices. */
+  minEvals?: number;
+  maxEvals?: number;
+  maxN?: number;
+  xmin?: MatrixOptions['xmin'];
+  fixFingers?: MatrixOptions['fixFingers'];
+  seed?: number;
+}
+
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed'] as const;
+const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms'];
+const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
+
+export interface Settings {
+  o: ModelAnalyzeOptions;
+  metrics: Set<Metric>;
+  /** Whether a layer name passes the `layers` filter. */
+  nameOk: (name: string) => boolean;
+  concurrency: number;
+}
+
+/**
+ * The `layers` filter as a plain test. A RegExp is copied without its g and y flags: RegExp.test with them
+ * resumes from lastIndex, so /attn/g matched every other layer. A string that is not a valid pattern is an
+ * option error, not a SyntaxError.
+ */
+function nameFilter(v: unknown): (name: string) => boolean {
+  if (v === undefined) return () => true;
+  let re: RegExp;
+  if (v instanceof RegExp) re = new RegExp(v.source, v.flags.replace(/[gy]/g, ''));
+  else if (typeof v === 'string') {
+    try {
+      re = new RegExp(v);
+    } catch (e) {
+      return fail('E_OPTION', `analyze: layers ${JSON.stringify(v)} is not a valid regular expression (${(e as Error).message})`);
+    }
+  } else return fail('E_OPTION', 'analyze: layers must be a RegExp or a string');
+  return (name) => re.test(name);
+}
+
+export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
+  const o = checkOptions(opts, OPTS, 'analyze');
+  const metrics = o.metrics ?? ['mp', 'rank'];
+  if (!Array.isArray(metrics)) fail('E_OPTION', 'analyze: metrics must be an array');
+  for (const m of metrics) if (!METRICS.includes(m)) fail('E_OPTION', `analyze: unknown metric '${m}' (known: ${METRICS.join(', ')})`);
+  if (o.types !== undefined && (!Array.isArray(o.types) || o.types.some((t) => !KINDS.includes(t))))
+    fail('E_OPTION', `analyze: types must be an array of ${KINDS.join(', ')}`);
+  if (o.precision !== undefined && o.precision !== 'float32' && o.precision !== 'float64')
+    fail('E_OPTION', `analyze: precision must be 'float32' or 'float64', got ${JSON.stringify(o.precision)}`);
+  const concurrency = o.concurrency ?? 1;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) fail('E_OPTION', 'analyze: concurrency must be a positive integer');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail('E_OPTION', 'analyze: onProgress must be a function');
+  // Up front: per layer, a missing GPU would only list every layer as skipped.
+  if (requestedBackend(o) === 'cuda') requireCuda('analyze: ');
+  return { o, metrics: new Set(metrics), nameOk: nameFilter(o.layers), concurrency };
+}

@@ -1,0 +1,133 @@
+// What analyze() analyses, whatever the source: one job per weight, in model order, with its identity and
+// a loader (nothing is read until the job runs). Sources: a model path or bytes (the readers' plan), an
+// in-memory list [{ name, W }], or a tfjs LayersModel (duck-typed).
+import type { WeightInput } from '../esd/weights.js';
+import { fail } from '../errors.js';
+import type { Matrix } from '../linalg/matrix.js';
+import { planModel } from './reader.js';
+import type { SkippedTensor, TensorSource, WeightKind, WeightTensor } from './types.js';
+
+/** A weight given directly: a matrix or a 4-D conv kernel, with an optional kind and layout. */
+export interface NamedWeight {
+  name: string;
+  W: Matrix | WeightInput;
+  kind?: WeightKind;
+  layout?: 'oihw' | 'hwio';
+}
+
+/** The parts of a tfjs LayersModel that analyze() uses (duck-typed: no tfjs dependency). */
+export interface LayersModelLike {
+  layers: {
+    name: string;
+    getClassName?: () => string;
+    getWeights: () => { shape: number[]; dataSync: () => ArrayLike<number>; name?: string; dtype?: string }[];
+  }[];
+}
+
+export type AnalyzeSource = string | Uint8Array | readonly NamedWeight[] | LayersModelLike;
+
+export interface Job {
+  name: string;
+  layerId: number;
+  kind: WeightKind;
+  layout?: 'oihw' | 'hwio';
+  /** Shape as it will be analysed, known before loading (so size limits skip without reading data). */
+  shape: readonly number[];
+  /** The dtype the weights were stored in (sets the eigenvalues' resolution: see heavytail/resolution). */
+  storedDtype?: string;
+  orientation?: string;
+  aliases?: string[];
+  source?: TensorSource;
+  load: () => Promise<WeightInput>;
+}
+
+export interface Jobs {
+  jobs: Job[];
+  skipped: SkippedTensor[];
+  format: string;
+  label: string;
+  files: string[];
+  notes: string[];
+}
+
+function fromTensor(t: WeightTensor): WeightInput {
+  return t.shape.length === 4
+    ? { data: t.data, shape: t.shape as [number, number, number, number] }
+    : { data: t.data, shape: t.shape as unknown as [number, number] };
+}
+
+function isLayersModel(s: unknown): s is LayersModelLike {
+  return !!s && typeof s === 'object' && Array.isArray((s as LayersModelLike).layers) &&
+    (s as LayersModelLike).layers.every((l) => typeof l?.getWeights === 'function');
+}
+
+/** tfjs LayersModel: kernels of Dense are (in, out) -> transposed to (out, in); Conv2D stays (kh, kw, in, out). */
+function jobsFromLayersModel(model: LayersModelLike, skipped: SkippedTensor[]): Job[] {
+  const jobs: Job[] = [];
+  for (const layer of model.layers) {
+    const cls = layer.getClassName?.() ?? '';
+    layer.getWeights().forEach((w, i) => {
+      const name = `${layer.name}/${w.name ?? `weight_${i}`}`;
+      if (w.shape.length < 2) return skipped.push({ name, reason: `${w.shape.length}-D tensor (bias or norm)` });
+      if (/Depthwise/.test(cls)) return skipped.push({ name, reason: 'depthwise kernel: each slice is a vector' });
+      const kind: WeightKind = /Embedding/.test(cls) ? 'embedding' : w.shape.length === 4 ? 'conv2d' : /LSTM|GRU|RNN/.test(cls) ? 'recurrent' : 'dense';
+      const transpose = w.shape.length === 2 && kind !== 'embedding';
+      jobs.push({
+        name,
+        layerId: jobs.length,
+        kind,
+        layout: w.shape.length === 4 ? 'hwio' : undefined,
+        shape: transpose ? [w.shape[1], w.shape[0]] : w.shape,
+        storedDtype: 'float32',
+        ...(w.shape.length === 2 ? { orientation: transpose ? '(in, out) as keras stores kernels: transposed to (out, in)' : '(vocabulary, dim) as stored' } : {}),
+        load: async () => {
+          const data = Float32Array.from(w.dataSync());
+          if (transpose) {
+            const [r, c] = w.shape; // Dense kernel (in, out) -> (out, in)
+            const t = new Float32Array(r * c);
+            for (let a = 0; a < r; a++) for (let b = 0; b < c; b++) t[b * r + a] = data[a * c + b];
+            return { data: t, shape: [c, r] };
+          }
+          return { data, shape: w.shape as unknown as [number, number] };
+        },
+      });
+    });
+  }
+  return jobs;
+}
+
+/** The jobs of a source, in model order. */
+export function jobsOf(source: AnalyzeSource): Jobs {
+  const skipped: SkippedTensor[] = [];
+  if (typeof source === 'string' || source instanceof Uint8Array) {
+    const plan = planModel(source, { minEvals: 1 });
+    // a loop, not skipped.push(...plan.skipped): a spread of 10^5+ arguments overflows the stack
+    for (const s of plan.skipped) skipped.push(s);
+    const jobs: Job[] = plan.planned.map(({ info: t, load }) => ({
+      name: t.name,
+      layerId: t.layerId,
+      kind: t.kind,
+      layout: t.layout,
+      shape: t.shape,
+      storedDtype: t.dtype,
+      ...(t.orientation ? { orientation: t.orientation } : {}),
+      ...(t.aliases ? { aliases: t.aliases } : {}),
+      source: t.source,
+      load: async () => fromTensor({ ...t, data: await load() }),
+    }));
+    return { jobs, skipped, format: plan.format, label: typeof source === 'string' ? source : '<memory>', files: plan.files, notes: plan.notes };
+  }
+  if (Array.isArray(source)) {
+    if (source.length === 0) fail('E_OPTION', 'analyze: the list of weights is empty (nothing to analyse)');
+    const jobs = (source as readonly NamedWeight[]).map((w, i): Job => {
+      if (!w || typeof w.name !== 'string' || !w.W) fail('E_OPTION', `analyze: source[${i}] must be { name, W }`);
+      const shape = (w.W as { shape?: readonly number[] }).shape ?? [];
+      return { name: w.name, layerId: i, kind: w.kind ?? (shape.length === 4 ? 'conv2d' : 'dense'), layout: w.layout, shape, load: async () => w.W as WeightInput };
+    });
+    return { jobs, skipped, format: 'arrays', label: '<arrays>', files: [], notes: [] };
+  }
+  if (isLayersModel(source)) {
+    return { jobs: jobsFromLayersModel(source, skipped), skipped, format: 'tfjs-layers-model', label: '<LayersModel>', files: [], notes: [] };
+  }
+  return fail('E_OPTION', 'analyze: source must be a path, a Uint8Array, [{ name, W }] or a tfjs LayersModel');
+}

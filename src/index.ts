@@ -173,5 +173,8 @@ export {
   type Metric,
 } from './model/analyze.js';
 
+// Reports: the JSON document the CLI writes and the HTML report (README "CLI", "JSON naming")
+export { reportToJson, htmlReport, type HtmlReportOptions, type Json, type JsonObject } from './report/index.js';
+
 // Errors (README "Errors")
 export { WeightscopeError, type ErrorCode, type ErrorDetails } from './errors.js';

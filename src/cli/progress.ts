@@ -2,7 +2,7 @@
 // an ETA on a terminal (cli-progress), one plain line per layer otherwise (logs, CI). Layer names are
 // escaped (they come from the file) and elided to the terminal's width, so the bar stays on one line.
 import cliProgress from 'cli-progress';
-import { elideMiddle, escapeControl } from '../report/index.js';
+import { escapeControl, shortenName } from '../report/index.js';
 
 export interface Progress {
   update(done: number, total: number, label: string): void;
@@ -24,7 +24,8 @@ export function createProgress(enabled: boolean): Progress {
       cliProgress.Presets.shades_classic,
     );
     let started = false;
-    const fit = (label: string, total: number) => elideMiddle(escapeControl(label), Math.max(8, (process.stderr.columns || 80) - 48 - 2 * String(total).length));
+    // the rest of the line: 1 + bar 24 + 1 + done/total + 2 + 'ETA ' + up to 6 + 2, and a cell to spare
+    const fit = (label: string, total: number) => shortenName(escapeControl(label), Math.max(8, (process.stderr.columns || 80) - 42 - 2 * String(total).length));
     return {
       update(done, total, label) {
         if (!started) {

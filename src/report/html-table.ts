@@ -29,14 +29,14 @@ function sortKey(col: string, v: Row[string]): { v: string; numeric: boolean } {
   return { v: String(v), numeric: false };
 }
 
-function cell(col: string, v: Row[string], href: string): string {
+function cell(col: string, v: Row[string], href: string, numericColumn: boolean): string {
   const k = sortKey(col, v);
-  const attrs = `data-v="${esc(k.v)}"${k.numeric ? ' data-t="n"' : ''}`;
+  const attrs = `data-v="${escText(k.v)}"${k.numeric || numericColumn ? ' data-t="n"' : ''}`;
   const text = typeof v === 'string' ? v : formatCell(v);
   if (col === 'name') {
     return `<th scope="row" class="name" ${attrs} title="${escText(text)}"><a href="${href}">${escText(shortenName(escapeControl(text), 64))}</a></th>`;
   }
-  const cls = [k.numeric ? '' : 'text', col === 'reason' ? 'reason' : '', col === 'warning' && text ? `warn-${text.split('-')[0]}` : '', col === 'status' && text !== 'success' ? 'bad' : '']
+  const cls = [numericColumn ? '' : 'text', col === 'reason' ? 'reason' : '', col === 'warning' && text ? `warn-${text.split('-')[0]}` : '', col === 'status' && text !== 'success' ? 'bad' : '']
     .filter(Boolean).join(' ');
   return `<td ${attrs}${cls ? ` class="${cls}"` : ''}>${escText(text)}</td>`;
 }
@@ -46,8 +46,10 @@ export function layersTable(rows: readonly Row[], hrefs: readonly string[], colu
   const withDepth: Row[] = rows.map((r, i) => ({ ...r, depth: i }));
   const cols = (columns ?? HTML_COLUMNS).filter((c) => withDepth.some((r) => r[c] !== undefined && r[c] !== null && r[c] !== ''));
   const head = cols.map((c) => `<th scope="col"${c === 'name' ? ' class="name"' : ''} title="${esc(c === 'depth' ? DEPTH_MEANING : columnInfo(c)?.meaning ?? '')}">${esc(c)}</th>`).join('');
+  // a column is numeric when every value it has is a number (failed fits leave empty cells in it)
+  const numeric = cols.map((c) => withDepth.every((r) => r[c] === undefined || r[c] === null || typeof r[c] === 'number'));
   const body = withDepth.map((r, i) =>
-    `<tr${r.status && r.status !== 'success' ? ' class="failed"' : ''}>${cols.map((c) => cell(c, r[c], hrefs[i])).join('')}</tr>`).join('\n');
+    `<tr${r.status && r.status !== 'success' ? ' class="failed"' : ''}>${cols.map((c, j) => cell(c, r[c], hrefs[i], numeric[j])).join('')}</tr>`).join('\n');
   return {
     html: `<div class="tablebox"><table class="layers" id="layers"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`,
     columns: cols,

@@ -142,7 +142,7 @@ function skippedSection(skipped: ModelReport['skipped']): string {
     const rest = names.length > 12 ? `<details><summary>and ${names.length - 12} more</summary>${names.slice(12).map((n) => `<code>${escText(n)}</code>`).join(', ')}</details>` : '';
     return `<tr><td>${names.length}</td><td>${escText(reason)}</td><td>${shown}${rest}</td></tr>`;
   }).join('');
-  return `<section id="skipped"><h2>Not analysed (${skipped.length} tensors)</h2><table class="plain"><thead><tr><th>tensors</th><th>reason</th><th>names</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section id="skipped"><h2>Not analysed (${skipped.length} tensor${skipped.length === 1 ? '' : 's'})</h2><table class="plain"><thead><tr><th>tensors</th><th>reason</th><th>names</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function plotIndexSection(files: HtmlReportOptions['plotFiles']): string {

@@ -27,15 +27,16 @@ export function fdBinCount(sorted: ArrayLike<number>): number {
 
 /**
  * Bins over [lo, hi] for `sorted` (on the axis' scale: log10 λ for log axes): the Freedman–Diaconis width,
- * at least 20 bins, at least 8 across `tail` (a sub-range) when given, at most 200 and max(20, n/2).
+ * at least 20 bins but at most max(8, n/2) (a 20-eigenvalue layer gets 10) — then at least 8 across `tail`
+ * (a sub-range: the fitted power-law tail) when given — and never more than 200.
  */
 export function chooseBinCount(sorted: ArrayLike<number>, lo: number, hi: number, tail?: [number, number]): number {
   const n = sorted.length;
   const h = fdWidth(sorted);
   const span = hi - lo;
-  let count = Math.max(h > 0 && span > 0 ? Math.ceil(span / h) : 1, 20);
+  let count = Math.min(Math.max(h > 0 && span > 0 ? Math.ceil(span / h) : 1, 20), Math.max(8, Math.ceil(n / 2)));
   if (tail && tail[1] > tail[0] && span > 0) count = Math.max(count, Math.ceil((8 * span) / (tail[1] - tail[0])));
-  return Math.min(count, 200, Math.max(20, Math.ceil(n / 2)));
+  return Math.min(count, 200);
 }
 
 /** `count` equal bins over [lo, hi] (edges on the axis' scale). */

@@ -31,6 +31,9 @@ export interface EsdView {
   /** SVG body (no <svg> element), for a view `w`×`h`. */
   body: string;
   notes: string[];
+  /** The view's scales (absent when there was nothing to draw). */
+  x?: Scale;
+  y?: Scale;
 }
 
 export const VIEW = { w: 330, h: 250 } as const;
@@ -60,7 +63,7 @@ function prepare(p: EsdPlotInput): Prepared {
 }
 
 /** MP density in λ units, normalised like a histogram of the shown eigenvalues (the fit covers all of them). */
-function mpDensity(p: EsdPlotInput, d: Prepared): { f: (lam: number) => number; lo: number; hi: number } | null {
+export function mpDensity(p: Pick<EsdPlotInput, 'mp'>, d: { nAll: number; shown: { length: number } }): { f: (lam: number) => number; lo: number; hi: number } | null {
   const mp = p.mp;
   if (!mp || !(mp.bulkMax > 0) || !(mp.sigmaMp > 0) || !(mp.Q >= 1)) return null;
   const { a, b } = mpEdges(mp.Q, mp.sigmaMp);
@@ -83,13 +86,20 @@ function bars(xs: Scale, ys: Scale, edges: number[], dens: number[], cls = 'bar'
   }).join('');
 }
 
-/** The outline of a histogram (shuffled ESD): a step line, down to the axis where a bin is empty. */
+/**
+ * The outline of a histogram (the shuffled ESD) as a step line. On a linear axis an empty bin goes down to
+ * the axis; on a log axis it has no height (log 0), so the line breaks there instead.
+ */
 function steps(xs: Scale, ys: Scale, edges: number[], dens: number[]): string {
-  const y = (v: number) => (v > 0 ? Math.max(BOX.y0, Math.min(BOX.y1, ys(v))) : BOX.y1);
-  let d = `M${px(xs(edges[0]))},${px(BOX.y1)}`;
-  dens.forEach((v, i) => { d += ` L${px(xs(edges[i]))},${px(y(v))} L${px(xs(edges[i + 1]))},${px(y(v))}`; });
-  d += ` L${px(xs(edges[edges.length - 1]))},${px(BOX.y1)}`;
-  return `<path class="rand" d="${d}" fill="none" stroke="${COLORS.rand}" stroke-width="1.5" stroke-dasharray="4 2"/>`;
+  const y = (v: number) => px(Math.max(BOX.y0, Math.min(BOX.y1, ys(v))));
+  let d = '';
+  dens.forEach((v, i) => {
+    const x0 = px(xs(edges[i]));
+    const x1 = px(xs(edges[i + 1]));
+    if (v > 0) d += `${i > 0 && (dens[i - 1] > 0 || !ys.log) ? ' L' : ' M'}${x0},${y(v)} L${x1},${y(v)}`;
+    else if (!ys.log) d += `${i > 0 ? ' L' : ' M'}${x0},${px(BOX.y1)} L${x1},${px(BOX.y1)}`;
+  });
+  return d ? `<path class="rand" d="${d.trim()}" fill="none" stroke="${COLORS.rand}" stroke-width="1.5" stroke-dasharray="4 2"/>` : '';
 }
 
 function curve(xs: Scale, ys: Scale, lams: number[], f: (l: number) => number, clip: string): string {
@@ -179,7 +189,7 @@ export function esdLogLog(p: EsdPlotInput): EsdView {
     items.push({ label: `power law α ${num(fit.alpha)}`, color: COLORS.fit, kind: 'line' });
   }
   parts.push(legend(BOX, items));
-  return { body: parts.join(''), notes };
+  return { body: parts.join(''), notes, x: xs, y: ys };
 }
 
 export function esdLinLin(p: EsdPlotInput): EsdView {
@@ -217,7 +227,7 @@ export function esdLinLin(p: EsdPlotInput): EsdView {
   }
   if (Number.isFinite(p.alpha) && p.xmin && p.xmin <= xs.hi) parts.push(vline(xs, p.xmin, COLORS.fit, true, 'xmin'));
   parts.push(legend(BOX, items));
-  return { body: parts.join(''), notes };
+  return { body: parts.join(''), notes, x: xs, y: ys };
 }
 
 /** Both views side by side in one standalone SVG file, with the layer's name as its title and the notes below. */

@@ -1,8 +1,10 @@
 // SVG building blocks shared by the plots: the document element, a plot frame with its axes and tick
 // labels, a clip path so that nothing drawn in data space leaves the frame, and text escaping.
+import { escapeControl } from '../terminal.js';
 import { formatTick, type Scale } from './scale.js';
 
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Markup-escaped, with control characters shown as escapes (labels quote names from files). */
+export const esc = (s: string) => escapeControl(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 export const px = (v: number) => (Math.round(v * 10) / 10).toString();
 
 export interface Box {

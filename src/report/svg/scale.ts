@@ -9,12 +9,15 @@ export interface Scale {
   hi: number;
   log: boolean;
   ticks: number[];
+  /** Data value at a pixel position. */
+  invert(p: number): number;
 }
 
 export function linearScale(lo: number, hi: number, p0: number, p1: number): Scale {
   if (!(hi > lo)) [lo, hi] = lo === 0 ? [-1, 1] : [lo - Math.abs(lo) * 0.05, hi + Math.abs(hi) * 0.05];
   const f = (v: number) => p0 + ((v - lo) / (hi - lo)) * (p1 - p0);
-  return Object.assign(f, { lo, hi, log: false, ticks: linearTicks(lo, hi) });
+  const invert = (p: number) => lo + ((p - p0) / (p1 - p0)) * (hi - lo);
+  return Object.assign(f, { lo, hi, log: false, ticks: linearTicks(lo, hi), invert });
 }
 
 export function logScale(lo: number, hi: number, p0: number, p1: number): Scale {
@@ -22,7 +25,8 @@ export function logScale(lo: number, hi: number, p0: number, p1: number): Scale 
   const a = Math.log10(lo);
   const b = Math.log10(hi);
   const f = (v: number) => p0 + ((Math.log10(v) - a) / (b - a)) * (p1 - p0);
-  return Object.assign(f, { lo, hi, log: true, ticks: logTicks(lo, hi) });
+  const invert = (p: number) => 10 ** (a + ((p - p0) / (p1 - p0)) * (b - a));
+  return Object.assign(f, { lo, hi, log: true, ticks: logTicks(lo, hi), invert });
 }
 
 /** About `target` round ticks (1, 2, 5 × 10^k steps) inside [lo, hi]. */

@@ -3,8 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelReport } from '../model/analyze.js';
-import { WW_EVALS_THRESH } from '../esd/esd.js';
-import { depthOrder, esdFigureSvg, htmlReport, layerRow, plotFileName, reportToJson, toCsv, toJson } from '../report/index.js';
+import { depthOrder, esdFigureSvg, esdPlotInput, htmlReport, layerEvals, layerRow, plotFileName, reportToJson, toCsv, toJson } from '../report/index.js';
 import type { AnalyzeContext } from './options.js';
 
 export interface Written {
@@ -18,19 +17,9 @@ function writePlots(report: ModelReport, dir: string): { name: string; file: str
   const used = new Set<string>();
   const index: { name: string; file: string }[] = [];
   depthOrder(report.layers).forEach((l, i) => {
-    const evals = l.esd ?? report.esd?.get(l.name);
+    const evals = layerEvals(l, report);
     if (!evals) return;
-    const ok = l.status === 'success';
-    const svg = esdFigureSvg(l.name, {
-      evals,
-      threshold: WW_EVALS_THRESH,
-      alpha: ok ? l.alpha : undefined,
-      xmin: ok ? l.xmin : undefined,
-      xmax: ok ? l.xmax : undefined,
-      mp: Number.isFinite(l.bulkMax) ? { Q: l.Q, sigmaMp: l.sigmaMp, bulkMin: l.bulkMin, bulkMax: l.bulkMax } : undefined,
-      randEvals: l.randEsd,
-      id: `p${i}`,
-    });
+    const svg = esdFigureSvg(l.name, esdPlotInput(l, evals, `p${i}`));
     const file = `plots/${plotFileName(l.name, used)}`;
     writeFileSync(join(dir, file), svg);
     index.push({ name: l.name, file });

@@ -2,17 +2,17 @@
 // laid out to be read at a glance: the summary, α against depth (and other metrics on tabs) with an α
 // histogram, the per-layer table with its legend, an ESD panel per layer (log-log and lin-lin) and the
 // tensors that were not analysed, with the reasons.
-import { WW_EVALS_THRESH } from '../esd/esd.js';
 import type { LayerResult, ModelReport } from '../model/analyze.js';
 import { columnInfo } from './catalog.js';
 import { formatCell } from './columns.js';
 import { layerRow } from './document.js';
 import { SCRIPT, STYLE } from './html-assets.js';
 import { columnLegend, escText, layersTable } from './html-table.js';
+import { esdPlotInput, layerEvals } from './layer-esd.js';
 import { depthOrder } from './order.js';
 import { alphaHistogramSvg } from './svg/alpha-hist.js';
 import { depthPlotSvg, type DepthPoint } from './svg/depth.js';
-import { esdLinLin, esdLogLog, VIEW, type EsdPlotInput } from './svg/esd.js';
+import { esdLinLin, esdLogLog, VIEW } from './svg/esd.js';
 import { svgDoc } from './svg/frame.js';
 import { elideMiddle } from './terminal.js';
 
@@ -39,8 +39,6 @@ const DEPTH_METRICS: readonly { key: string; label: string }[] = [
   { key: 'effective_rank', label: 'effective rank' },
 ];
 
-const esdOf = (l: LayerResult, r: ModelReport) => l.esd ?? r.esd?.get(l.name);
-const randEsdOf = (l: LayerResult) => l.randEsd;
 const num = (v: unknown) => (typeof v === 'number' ? formatCell(v) : '');
 
 function card(value: string, label: string, title = ''): string {
@@ -91,20 +89,6 @@ function overviewSection(layers: readonly LayerResult[], rows: readonly Record<s
 </section>`;
 }
 
-function esdInput(l: LayerResult, evals: Float64Array, id: string): EsdPlotInput {
-  const fitted = l.status === 'success';
-  return {
-    evals,
-    threshold: WW_EVALS_THRESH,
-    alpha: fitted ? l.alpha : undefined,
-    xmin: fitted ? l.xmin : undefined,
-    xmax: fitted ? l.xmax : undefined,
-    mp: Number.isFinite(l.bulkMax) ? { Q: l.Q, sigmaMp: l.sigmaMp, bulkMin: l.bulkMin, bulkMax: l.bulkMax } : undefined,
-    randEvals: randEsdOf(l),
-    id,
-  };
-}
-
 function esdStats(l: LayerResult): string {
   const parts = [
     l.status === 'success'
@@ -119,9 +103,9 @@ function esdStats(l: LayerResult): string {
 
 function esdSection(layers: readonly LayerResult[], r: ModelReport, types: readonly string[]): string {
   const cards = layers.map((l, i) => {
-    const evals = esdOf(l, r);
+    const evals = layerEvals(l, r);
     if (!evals) return '';
-    const inp = esdInput(l, evals, `esd-${i}`);
+    const inp = esdPlotInput(l, evals, `esd-${i}`);
     const log = esdLogLog({ ...inp, id: `esd-${i}-log` });
     const lin = esdLinLin({ ...inp, id: `esd-${i}-lin` });
     const notes = [...new Set([...log.notes, ...lin.notes])];

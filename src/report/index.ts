@@ -6,6 +6,7 @@ export { formatTable, minTableWidth, columnWidths, type TableOptions } from './t
 export { htmlReport, type HtmlReportOptions } from './html.js';
 export { esdFigureSvg, esdLogLog, esdLinLin, type EsdPlotInput } from './svg/esd.js';
 export { plotFileName } from './plot-files.js';
+export { esdPlotInput, layerEvals } from './layer-esd.js';
 export { COLUMNS, columnInfo, type ColumnInfo } from './catalog.js';
 export { columnsOf, formatCell, type Cell, type Row } from './columns.js';
 export { depthOrder, naturalCompare } from './order.js';

@@ -137,6 +137,18 @@ function edgeNote(mp: EsdPlotInput['mp'], xs: Scale, shownMax: number): string[]
   return [];
 }
 
+/** What both views begin with: clip path, axes, the ESD bars, the shuffled-W outline, the legend's items, notes. */
+function start(p: EsdPlotInput, d: Prepared, h: { xs: Scale; ys: Scale; edges: number[]; dens: number[]; rdens: number[] | null }, titles: { x: string; y: string }) {
+  const clip = `${p.id}-clip`;
+  const parts = [clipDef(clip, BOX), axes(BOX, h.xs, h.ys, titles), bars(h.xs, h.ys, h.edges, h.dens)];
+  const items: Parameters<typeof legend>[1] = [{ label: 'ESD', color: COLORS.esd, kind: 'box' }];
+  if (h.rdens) {
+    parts.push(steps(h.xs, h.ys, h.edges, h.rdens));
+    items.push({ label: 'shuffled W', color: COLORS.rand, kind: 'dash' });
+  }
+  return { clip, parts, notes: droppedNote(d), items };
+}
+
 export function esdLogLog(p: EsdPlotInput): EsdView {
   const d = prepare(p);
   if (d.shown.length < 2) return emptyView(d);
@@ -156,14 +168,7 @@ export function esdLogLog(p: EsdPlotInput): EsdView {
   const rdens = d.rand ? densities(d.rand, edges, Math.log10, edgesLog) : null;
   const pos = [...dens, ...(rdens ?? [])].filter((v) => v > 0);
   const ys = logScale(Math.min(...pos) / 3, Math.max(...pos) * 3, BOX.y1, BOX.y0);
-  const clip = `${p.id}-clip`;
-  const parts = [clipDef(clip, BOX), axes(BOX, xs, ys, { x: 'eigenvalue λ (log)', y: 'density (log)' }), bars(xs, ys, edges, dens)];
-  const notes = droppedNote(d);
-  const items: Parameters<typeof legend>[1] = [{ label: 'ESD', color: COLORS.esd, kind: 'box' }];
-  if (rdens) {
-    parts.push(steps(xs, ys, edges, rdens));
-    items.push({ label: 'shuffled W', color: COLORS.rand, kind: 'dash' });
-  }
+  const { clip, parts, notes, items } = start(p, d, { xs, ys, edges, dens, rdens }, { x: 'eigenvalue λ (log)', y: 'density (log)' });
   const mpd = mpDensity(p, d);
   if (mpd) {
     const a = Math.max(mpd.lo, xs.lo);
@@ -208,14 +213,7 @@ export function esdLinLin(p: EsdPlotInput): EsdView {
   const dens = densities(d.shown, edges, id, edges);
   const rdens = d.rand ? densities(d.rand, edges, id, edges) : null;
   const ys = linearScale(0, Math.max(...dens, ...(rdens ?? [0])) * 1.1, BOX.y1, BOX.y0);
-  const clip = `${p.id}-clip`;
-  const parts = [clipDef(clip, BOX), axes(BOX, xs, ys, { x: 'eigenvalue λ', y: 'density' }), bars(xs, ys, edges, dens)];
-  const notes = droppedNote(d);
-  const items: Parameters<typeof legend>[1] = [{ label: 'ESD', color: COLORS.esd, kind: 'box' }];
-  if (rdens) {
-    parts.push(steps(xs, ys, edges, rdens));
-    items.push({ label: 'shuffled W', color: COLORS.rand, kind: 'dash' });
-  }
+  const { clip, parts, notes, items } = start(p, d, { xs, ys, edges, dens, rdens }, { x: 'eigenvalue λ', y: 'density' });
   const mpd = mpDensity(p, d);
   if (mpd) {
     const a = Math.max(mpd.lo, 0);

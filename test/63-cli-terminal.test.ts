@@ -16,7 +16,7 @@ const LAYERS = 15;
 /** Runs `command` in a detached tmux pane `width` columns wide; returns the pane once `done` shows in it. */
 function inTmux(width: number, command: string, done: RegExp, escapes = false): string {
   const sock = `ws-test-${process.pid}-${width}`;
-  const t = (...args: string[]) => spawnSync('tmux', ['-L', sock, ...args], { encoding: 'utf8', env: { ...process.env, LD_PRELOAD: '' } });
+  const t = (...args: string[]) => spawnSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
   try {
     const started = t('new-session', '-d', '-x', String(width), '-y', '80', `${command}; sleep 60`);
     if (started.status !== 0) throw new Error(started.stderr);

@@ -31,7 +31,8 @@ export interface DepthPoint {
 
 const W = 780;
 const H = 270;
-const BOX: Box = { x0: 56, y0: 24, x1: W - 12, y1: H - 44 };
+// the right margin holds the α = 2 / α = 6 labels, clear of the marks
+const BOX: Box = { x0: 56, y0: 24, x1: W - 42, y1: H - 44 };
 
 function yScale(values: number[], alpha: boolean): Scale {
   const finite = values.filter(Number.isFinite);
@@ -49,7 +50,7 @@ function bands(ys: Scale): string {
     `<rect class="${cls}" x="${BOX.x0}" y="${px(y(b))}" width="${BOX.x1 - BOX.x0}" height="${px(y(a) - y(b))}" fill="${fill}"/>`;
   const line = (v: number) =>
     `<line x1="${BOX.x0}" x2="${BOX.x1}" y1="${px(ys(v))}" y2="${px(ys(v))}" stroke="#999" stroke-dasharray="5 3"/>` +
-    `<text x="${BOX.x1 - 4}" y="${px(ys(v) - 3)}" text-anchor="end" fill="#666">α = ${v}</text>`;
+    `<text x="${BOX.x1 + 4}" y="${px(ys(v) + 4)}" fill="#666">α=${v}</text>`;
   return (
     rect(ys.lo, ALPHA_BANDS.over, '#fbe3e1', 'band over') +
     rect(ALPHA_BANDS.over, ALPHA_BANDS.under, '#e6f4e3', 'band good') +

@@ -11,7 +11,7 @@ export const escText = (s: string) => esc(escapeControl(s));
 
 /** Columns of the HTML table, in order; those with no value in any row are left out. */
 export const HTML_COLUMNS = [
-  'name', 'depth', 'layer_type', 'shape', 'status', 'warning', 'alpha', 'D', 'xmin', 'num_pl_spikes', 'alpha_weighted',
+  'name', 'depth', 'layer_id', 'layer_type', 'shape', 'status', 'warning', 'alpha', 'D', 'xmin', 'num_pl_spikes', 'alpha_weighted',
   'lambda_max', 'log_spectral_norm', 'log_norm', 'stable_rank', 'mp_softrank', 'num_spikes', 'rand_num_spikes',
   'rand_distance', 'farms_alpha', 'effective_rank', 'numerical_rank', 'num_evals', 'N', 'M', 'reason',
 ] as const;

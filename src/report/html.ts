@@ -145,7 +145,9 @@ export function htmlReport(r: ModelReport, opts: HtmlReportOptions = {}): string
   const files = (r as ModelReport & { files?: unknown }).files;
   const meta = [
     `format ${r.format}`,
-    Array.isArray(files) && files.length ? `${files.length} file${files.length === 1 ? '' : 's'}` : '',
+    Array.isArray(files) && files.length
+      ? `${files.length === 1 ? 'file' : `${files.length} files`}: ${files.slice(0, 4).map((f) => String(f).split('/').pop()).join(', ')}${files.length > 4 ? ', …' : ''}`
+      : '',
     `${r.layers.length} layers analysed in ${r.seconds.toFixed(1)} s`,
     opts.generator ?? '',
   ].filter(Boolean).join(' · ');

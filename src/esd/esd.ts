@@ -17,8 +17,10 @@ import {
   type FloatArray,
   type Matrix,
 } from '../linalg/index.js';
-import { checkOptions, type Backend } from '../linalg/options.js';
+import type { Backend } from '../linalg/options.js';
+import { bare, isFloatArray, ownOptions } from './args.js';
 import { skipReason, type LimitOptions } from './limits.js';
+import { exponentOf, ldexp, ldexpFast, maxAbs } from './scale.js';
 import { toSlices, type LayerType, type WeightInput, type WeightOptions, type WeightSlices } from './weights.js';
 
 /** Eigenvalue threshold of WeightWatcher (constants.py:190): λ ≤ 1e-5 are dropped before the fit. */
@@ -86,7 +88,9 @@ interface Plan {
   normalize: 'none' | 'N';
   threshold: number;
   method: 'gesdd' | 'gram';
+  backend: Backend | undefined;
   skipped: string | null;
+  fn: string;
 }
 
 /** Default fit threshold of a preset. */
@@ -104,7 +108,10 @@ export function checkThreshold(t: unknown, fn: string): number {
 }
 
 function plan(W: WeightInput, opts: EsdOptions | undefined, fn: string): Plan {
-  const o = checkOptions(opts, OPTS, fn);
+  const o = ownOptions(opts, OPTS, fn);
+  const data = W !== null && typeof W === 'object' ? (W as { data?: unknown }).data : undefined;
+  if (data !== undefined && !Array.isArray(data) && !isFloatArray(data))
+    fail('E_DTYPE', `${fn}: weight.data must be a Float32Array or Float64Array (a Proxy or other view is not one)`);
   const normalize = o.normalize ?? 'none';
   if (normalize !== 'none' && normalize !== 'N')
     fail('E_OPTION', `${fn}: normalize must be 'none' or 'N', got ${JSON.stringify(normalize)}`);
@@ -114,11 +121,36 @@ function plan(W: WeightInput, opts: EsdOptions | undefined, fn: string): Plan {
   const threshold = checkThreshold(o.threshold ?? presetThreshold(o.preset, fn), fn);
   if (o.threshold !== undefined) presetThreshold(o.preset, fn);
   const w = toSlices(W, o, fn);
-  return { w, normalize, threshold, method, skipped: skipReason(w.N, w.M, o, fn) };
+  return { w, normalize, threshold, method, backend: o.backend, skipped: skipReason(w.N, w.M, o, fn), fn };
+}
+
+/**
+ * The slices for the Gram route, copied at the call (one native call per slice, with awaits in between)
+ * and scaled by one exact power of two 2^-e so that ?syrk can neither overflow nor underflow (float32
+ * entries near 1e-30 gave Gram eigenvalues of 0). The eigenvalues are multiplied by 2^(2e) in assemble().
+ */
+function gramSlices(slices: Matrix[]): { slices: Matrix[]; e: number } {
+  let top = 0;
+  for (const m of slices) top = Math.max(top, maxAbs(m.data));
+  const e = exponentOf(top);
+  const out = slices.map((m) => {
+    const data = m.data.slice();
+    for (let i = 0; i < data.length; i++) data[i] = ldexpFast(data[i], -e);
+    return { data, shape: m.shape };
+  });
+  return { slices: out, e };
+}
+
+/** The largest eigenvalue must be what σ_max² is: E_NONFINITE when float64 cannot hold it. */
+function checkLambdaMax(lmax: number, nonzero: boolean, fn: string): void {
+  if (!Number.isFinite(lmax))
+    fail('E_NONFINITE', `${fn}: λ_max = σ_max² overflows float64 (the weights are too large to square): the ESD cannot be represented`);
+  if (nonzero && lmax === 0)
+    fail('E_NONFINITE', `${fn}: λ_max = σ_max² underflows float64 (the weights are too small to square): the ESD cannot be represented`);
 }
 
 /** Squares (and scales) singular values; ascending eigenvalues of all slices pooled. */
-function assemble(p: Plan, svals: FloatArray[] | null, gramEvals: FloatArray[] | null): EsdResult {
+function assemble(p: Plan, svals: FloatArray[] | null, gramEvals: FloatArray[] | null, gramExp = 0): EsdResult {
   const { w } = p;
   const scale = w.evalScale / (p.normalize === 'N' ? w.N : 1);
   const sliceSvals: Float64Array[] = [];
@@ -128,23 +160,31 @@ function assemble(p: Plan, svals: FloatArray[] | null, gramEvals: FloatArray[] |
   const evals = new Float64Array(total);
   let k = 0;
   const sq = Math.sqrt(scale);
+  let lmax = 0;
+  let nonzero = false;
   for (const s of parts) {
     const sv = new Float64Array(s.length);
     if (svals) {
       for (let i = 0; i < s.length; i++) {
         sv[i] = s[i] * sq;
-        evals[k++] = s[i] * s[i] * scale;
+        const lam = sv[i] * sv[i]; // (σ·√scale)²: σ² itself may overflow where σ²/N does not
+        evals[k++] = lam;
+        if (s[i] > 0) nonzero = true;
+        if (!(lam <= lmax)) lmax = lam;
       }
     } else {
       // Gram eigenvalues come ascending and may be slightly negative from rounding: clamp to 0.
       for (let i = 0; i < s.length; i++) {
-        const lam = Math.max(s[i], 0) * scale;
+        const lam = ldexp(Math.max(s[i], 0) * scale, 2 * gramExp);
         evals[k++] = lam;
         sv[s.length - 1 - i] = Math.sqrt(lam);
+        if (s[i] > 0) nonzero = true;
+        if (!(lam <= lmax)) lmax = lam;
       }
     }
     sliceSvals.push(sv);
   }
+  checkLambdaMax(lmax, nonzero, p.fn);
   evals.sort();
   let below = 0;
   while (below < evals.length && evals[below] <= p.threshold) below++;
@@ -174,24 +214,37 @@ function assemble(p: Plan, svals: FloatArray[] | null, gramEvals: FloatArray[] |
  * back with `skipped` set and no eigenvalues. Runs on the libuv pool.
  */
 export async function esd(W: WeightInput, opts?: EsdOptions): Promise<EsdResult> {
-  const p = plan(W, opts, 'esd');
+  return esdAs(W, opts, 'esd');
+}
+
+/** esd() whose errors name `fn`, the function the user called (analyzeMatrix). Internal. */
+export async function esdAs(W: WeightInput, opts: EsdOptions | undefined, fn: string): Promise<EsdResult> {
+  const p = plan(W, opts, fn);
   if (p.skipped) return assemble(p, [], null);
-  const be = { backend: opts?.backend };
+  const be = bare({ backend: p.backend });
   const s = p.w.slices;
   if (p.method === 'gram') {
+    const g = gramSlices(s);
     const ev: FloatArray[] = [];
-    for (const m of s) ev.push(await gramEigvalsh(m, be));
-    return assemble(p, null, ev);
+    for (const m of g.slices) ev.push(await gramEigvalsh(m, be));
+    return assemble(p, null, ev, g.e);
   }
   return assemble(p, s.length === 1 ? [await svdvals(s[0], be)] : await svdvalsBatch(s as Matrix[], be), null);
 }
 
 /** Synchronous esd(): blocks the event loop for the duration of the SVDs. */
 export function esdSync(W: WeightInput, opts?: EsdOptions): EsdResult {
-  const p = plan(W, opts, 'esdSync');
+  return esdSyncAs(W, opts, 'esdSync');
+}
+
+export function esdSyncAs(W: WeightInput, opts: EsdOptions | undefined, fn: string): EsdResult {
+  const p = plan(W, opts, fn);
   if (p.skipped) return assemble(p, [], null);
-  const be = { backend: opts?.backend };
+  const be = bare({ backend: p.backend });
   const s = p.w.slices;
-  if (p.method === 'gram') return assemble(p, null, s.map((m) => gramEigvalshSync(m, be)));
+  if (p.method === 'gram') {
+    const g = gramSlices(s);
+    return assemble(p, null, g.slices.map((m) => gramEigvalshSync(m, be)), g.e);
+  }
   return assemble(p, s.length === 1 ? [svdvalsSync(s[0], be)] : svdvalsBatchSync(s as Matrix[], be), null);
 }

@@ -5,9 +5,10 @@
 // small d x C matrix), Σ_B⁺ = U diag(C/s_k²) Uᵀ over the s_k above the numerical-rank tolerance
 // (s_max · max(d, C) · eps), so NC1 = Tr(Σ_W Σ_B⁺)/C = Σ_k (1/s_k²) · (1/n) Σ_i ((h_i − μ_{y_i})·u_k)².
 import { fail } from '../errors.js';
+import { ownOptions } from '../esd/args.js';
+import { ldexp, maxAbs } from '../esd/scale.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { checkOptions } from '../linalg/options.js';
-import { columnMeans, dense } from './dense.js';
+import { columnMeans, dense, scaledCopy, type ScaledDense } from './dense.js';
 import { classMeans, parseLabels, type Labels } from './labels.js';
 import { runAsync, runSync, svdOf, type Task } from './task.js';
 
@@ -44,11 +45,17 @@ function populationStd(v: number[]): [number, number] {
   return [mean, Math.sqrt(varc)];
 }
 
+// Every NC metric is invariant to the scale of H (and NC3 to that of W), so H and W are copied at the call
+// (the later steps run after the SVD's await) and scaled by powers of two (scaledCopy); only NC4's
+// logits W h + b mix scales, and there b is brought to the units of W'h' (exact, or saturating to ±∞).
 function* task(Hm: Matrix, labels: Labels, opts: NeuralCollapseOptions | undefined, fn: string): Task<NeuralCollapse> {
-  const o = checkOptions(opts, ['W', 'b', 'numClasses'], fn);
-  const H = dense(Hm, 'H');
+  const o = ownOptions(opts, ['W', 'b', 'numClasses'], fn);
+  const H = scaledCopy(dense(Hm, `${fn}: H`));
   const { rows: n, cols: d, data: h } = H;
   const L = parseLabels(labels, n, o.numClasses, fn);
+  const Wc = o.W !== undefined ? scaledCopy(dense(o.W, `${fn}: W`)) : undefined;
+  const bias = o.b !== undefined ? copyBias(o.b, fn) : undefined;
+  if (Wc === undefined && bias !== undefined) fail('E_OPTION', `${fn}: b given without W`);
   const C = L.C;
   const mu = classMeans(h, n, d, L);
   const muG = columnMeans(H);
@@ -66,8 +73,11 @@ function* task(Hm: Matrix, labels: Labels, opts: NeuralCollapseOptions | undefin
     norms.push(Math.sqrt(s));
     normM2 += s;
   }
-  if (normM2 === 0) fail('E_DEGENERATE', `${fn}: all class means coincide, Σ_B = 0`);
-  if (norms.some((v) => v === 0)) fail('E_DEGENERATE', `${fn}: a class mean equals the global mean, its angles are undefined`);
+  // A mean difference at the rounding level of the f64 means themselves (n·eps·max|h|) is no difference.
+  const floor = n * Math.sqrt(d) * 2 ** -52 * maxAbs(h);
+  if (!(Math.sqrt(normM2) > floor)) fail('E_DEGENERATE', `${fn}: all class means coincide (to rounding), Σ_B = 0`);
+  if (norms.some((v) => !(v > floor)))
+    fail('E_DEGENERATE', `${fn}: a class mean equals the global mean (to rounding), its angles are undefined`);
 
   // NC1 through the SVD of M.
   const { U, S } = yield* svdOf({ data: Md, shape: [d, C] });
@@ -116,34 +126,40 @@ function* task(Hm: Matrix, labels: Labels, opts: NeuralCollapseOptions | undefin
     numClasses: C,
     rankB,
   };
-  if (o.W !== undefined) Object.assign(out, classifierMetrics(o.W, o.b, H.data, n, d, mu, Md, normM2, C, fn));
-  else if (o.b !== undefined) fail('E_OPTION', `${fn}: b given without W`);
+  if (Wc !== undefined) Object.assign(out, classifierMetrics(Wc, bias, H, mu, Md, normM2, C, fn));
   return out;
 }
 
+function copyBias(bias: unknown, fn: string): Float64Array {
+  if (bias === null || typeof bias !== 'object' || typeof (bias as ArrayLike<number>).length !== 'number')
+    fail('E_SHAPE', `${fn}: b must be an array of length C`);
+  const src = bias as ArrayLike<unknown>;
+  const b = new Float64Array(src.length);
+  for (let c = 0; c < b.length; c++) {
+    const v = src[c];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail('E_NONFINITE', `${fn}: b[${c}] is ${String(v)}`);
+    b[c] = v;
+  }
+  return b;
+}
+
 function classifierMetrics(
-  Wm: Matrix,
-  bias: ArrayLike<number> | undefined,
-  h: ArrayLike<number>,
-  n: number,
-  d: number,
+  W: ScaledDense,
+  bias: Float64Array | undefined,
+  H: ScaledDense,
   mu: Float64Array,
   Md: Float64Array,
   normM2: number,
   C: number,
   fn: string,
 ): { nc3: number; nc4: number } {
-  const W = dense(Wm, 'W');
+  const { rows: n, cols: d, data: h } = H;
   if (W.rows !== C || W.cols !== d)
     fail('E_SHAPE', `${fn}: W must be [C, d] = [${C}, ${d}] (logits = W h + b), got [${W.rows}, ${W.cols}]`);
+  if (bias !== undefined && bias.length !== C) fail('E_SHAPE', `${fn}: b must have length C = ${C}`);
+  // W h + b = 2^(W.e + H.e) (W'h' + b'), b' = b·2^-(W.e + H.e)
   const b = new Float64Array(C);
-  if (bias !== undefined) {
-    if (bias === null || typeof bias !== 'object' || bias.length !== C) fail('E_SHAPE', `${fn}: b must have length C = ${C}`);
-    for (let c = 0; c < C; c++) {
-      if (!Number.isFinite(bias[c])) fail('E_NONFINITE', `${fn}: b[${c}] is ${bias[c]}`);
-      b[c] = bias[c];
-    }
-  }
+  if (bias !== undefined) for (let c = 0; c < C; c++) b[c] = ldexp(bias[c], -(W.e + H.e));
   let normW2 = 0;
   for (const v of W.data) normW2 += v * v;
   if (normW2 === 0) fail('E_DEGENERATE', `${fn}: W is zero`);

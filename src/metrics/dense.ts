@@ -1,5 +1,7 @@
 // Small dense helpers shared by the metrics: argument checks and f64 loops over row-major data.
 import type { FloatArray } from '../binding.js';
+import { floatKind, snapshotOnce } from '../esd/args.js';
+import { normalizeInPlace } from '../esd/scale.js';
 import { fail } from '../errors.js';
 import { unpack, type Matrix } from '../linalg/matrix.js';
 import { gramOf, type Task } from './task.js';
@@ -13,6 +15,7 @@ export interface Dense {
 /** Validates the matrix contract (dtype, shape, length) and that every entry is finite. */
 export function dense(m: unknown, what: string): Dense {
   const [data, rows, cols] = unpack(m, what);
+  if (floatKind(data) === undefined) fail('E_DTYPE', `${what}.data must be a Float32Array or Float64Array (a Proxy is not one)`);
   if (data.length !== rows * cols)
     fail('E_SHAPE', `${what}.data has ${data.length} entries, shape [${rows}, ${cols}] needs ${rows * cols}`);
   for (let i = 0; i < data.length; i++)
@@ -20,8 +23,18 @@ export function dense(m: unknown, what: string): Dense {
   return { data, rows, cols };
 }
 
+/** A validated matrix copied at the call (snapshotOnce) and scaled by 2^-e, exactly, to max|x| in [0.5, 1). */
+export interface ScaledDense extends Dense {
+  e: number;
+}
+
+export function scaledCopy(d: Dense): ScaledDense {
+  const { data } = snapshotOnce({ data: d.data, shape: [d.rows, d.cols] });
+  return { data, rows: d.rows, cols: d.cols, e: normalizeInPlace(data) };
+}
+
 export function sameArrayType(n: number, like: FloatArray): FloatArray {
-  return like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  return floatKind(like) === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
 export function sumSq(a: ArrayLike<number>): number {
@@ -84,5 +97,5 @@ export function centerColumns(d: Dense, f64 = false): Dense {
 
 /** Machine epsilon of the array's dtype (numpy's finfo(dtype).eps). */
 export function epsOf(a: FloatArray): number {
-  return a instanceof Float32Array ? 2 ** -23 : 2 ** -52;
+  return floatKind(a) === 'float32' ? 2 ** -23 : 2 ** -52;
 }

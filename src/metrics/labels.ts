@@ -19,8 +19,10 @@ export function parseLabels(labels: unknown, n: number, numClasses: unknown, fn:
   let max = -1;
   for (let i = 0; i < n; i++) {
     const v = l[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1)
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
       fail('E_DTYPE', `${fn}: label ${i} is ${String(v)}, not a class index (integer >= 0)`);
+    // Every class must have a sample, so C <= n: a larger index is refused before anything of size C exists.
+    if (v >= n) fail('E_SHAPE', `${fn}: label ${i} is ${v}, but ${n} samples can hold at most ${n} classes (labels 0..${n - 1})`);
     y[i] = v;
     if (v > max) max = v;
   }
@@ -28,6 +30,7 @@ export function parseLabels(labels: unknown, n: number, numClasses: unknown, fn:
   if (numClasses !== undefined) {
     if (typeof numClasses !== 'number' || !Number.isSafeInteger(numClasses) || numClasses < 1)
       fail('E_OPTION', `${fn}: numClasses must be a positive integer, got ${String(numClasses)}`);
+    if (numClasses > n) fail('E_SHAPE', `${fn}: numClasses = ${numClasses} but ${n} samples can hold at most ${n} classes`);
     if (max >= numClasses) fail('E_SHAPE', `${fn}: label ${max} is out of range for numClasses = ${numClasses}`);
     C = numClasses;
   }

@@ -4,13 +4,16 @@
 // sqrt⟨X_AᵀX_A, X_BᵀX_B⟩_F from two d x d Gram matrices (native ?syrk), never an n_A x n_B matrix.
 // Exactly orthogonal supports give exactly 0; otherwise the rounding floor is ~sqrt(eps) relative.
 import { fail } from '../errors.js';
+import { floatKind } from '../esd/args.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { dense, gramCols, sumSq } from './dense.js';
+import { dense, gramCols, scaledCopy, sumSq } from './dense.js';
 import { runAsync, runSync, type Task } from './task.js';
 
+// Invariant to the scales of X_A and X_B: each is copied at the call (the second Gram runs after an await)
+// and scaled by a power of two (scaledCopy), so neither ‖X‖² nor the Grams overflow or underflow.
 function* orthoTask(XA: Matrix, XB: Matrix, fn: string): Task<number> {
-  const a = dense(XA, 'X_A');
-  const b = dense(XB, 'X_B');
+  const a = scaledCopy(dense(XA, `${fn}: X_A`));
+  const b = scaledCopy(dense(XB, `${fn}: X_B`));
   if (a.cols !== b.cols) fail('E_SHAPE', `${fn}: X_A has ${a.cols} features but X_B has ${b.cols} (samples are rows)`);
   const na = sumSq(a.data);
   const nb = sumSq(b.data);
@@ -31,14 +34,18 @@ export function inputOrthogonalitySync(XA: Matrix, XB: Matrix): number {
 }
 
 function add(a: Matrix, b: Matrix, what: string): Matrix {
-  const x = dense(a, `${what} of model A`);
-  const y = dense(b, `${what} of model B`);
+  const x = dense(a, `mergeBySum: ${what} of model A`);
+  const y = dense(b, `mergeBySum: ${what} of model B`);
   if (x.rows !== y.rows || x.cols !== y.cols)
     fail('E_SHAPE', `mergeBySum: ${what} is [${x.rows}, ${x.cols}] in model A but [${y.rows}, ${y.cols}] in model B`);
   // float32 only when both are float32.
-  const f64 = x.data instanceof Float64Array || y.data instanceof Float64Array;
+  const f64 = floatKind(x.data) === 'float64' || floatKind(y.data) === 'float64';
   const out = f64 ? new Float64Array(x.data.length) : new Float32Array(x.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = x.data[i] + y.data[i];
+  for (let i = 0; i < out.length; i++) {
+    out[i] = x.data[i] + y.data[i];
+    if (!Number.isFinite(out[i]))
+      fail('E_NONFINITE', `mergeBySum: ${what}: W_A + W_B overflows ${f64 ? 'float64' : 'float32'} at index ${i}`);
+  }
   return { data: out, shape: [x.rows, x.cols] };
 }
 
@@ -64,6 +71,7 @@ export function mergeBySum(modelA: Weights, modelB: Weights): Matrix[] | Record<
   if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i]))
     fail('E_SHAPE', `mergeBySum: the models name different layers (${ka.join(', ')} vs ${kb.join(', ')})`);
   const out: Record<string, Matrix> = {};
-  for (const k of Object.keys(a)) out[k] = add(a[k], b[k], `layer '${k}'`);
+  // defineProperty, not out[k] = …: a layer named "__proto__" would otherwise set the prototype and vanish.
+  for (const k of Object.keys(a)) Object.defineProperty(out, k, { value: add(a[k], b[k], `layer '${k}'`), enumerable: true, writable: true, configurable: true });
   return out;
 }

@@ -1,5 +1,6 @@
 // Rank metrics of a weight matrix — formulas.md §8 (and stable_rank / matrix_rank of §3).
 // All come from one set of singular values (native ?gesdd, never the Gram route: small σ decide ranks).
+import { ldexp, representable, valueOf } from '../esd/scale.js';
 import { fail } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { runAsync, runSync, type Task } from './task.js';
@@ -28,30 +29,32 @@ export interface RankReport {
   frobeniusNorm: number;
 }
 
+// Scale-invariant metrics are computed on sp.u = σ·2^-e (exact, u_1 in [0.5, 1)): Σσ² at σ ≈ 1e200 or
+// 1e-170 would overflow or underflow, Σu² cannot. Norms get 2^e back and are E_NONFINITE when out of range.
 function nonzero(sp: Spectrum, fn: string): Float64Array {
   if (sp.s[0] === 0) fail('E_DEGENERATE', `${fn}: the matrix is zero, the metric is undefined`);
-  return sp.s;
+  return sp.u;
 }
 
-function sumSquares(s: Float64Array): number {
+function sumSquares(u: Float64Array): number {
   let t = 0;
-  for (const v of s) t += v * v;
+  for (const v of u) t += v * v;
   return t;
 }
 
 function stable(sp: Spectrum, fn: string): number {
-  const s = nonzero(sp, fn);
-  return sumSquares(s) / (s[0] * s[0]);
+  const u = nonzero(sp, fn);
+  return sumSquares(u) / (u[0] * u[0]);
 }
 
-function tolOf(sp: Spectrum): number {
-  return sp.s[0] * sp.maxDim * sp.eps;
+function tolOf(sp: Spectrum, fn: string): number {
+  return representable(ldexp(sp.u[0] * sp.maxDim * sp.eps, sp.e), 'the rank tolerance σ_max·max(rows, cols)·eps', fn);
 }
 
 function numerical(sp: Spectrum): number {
-  const tol = tolOf(sp);
+  const tol = sp.u[0] * sp.maxDim * sp.eps; // compared in the scaled units, where it cannot overflow
   let r = 0;
-  while (r < sp.s.length && sp.s[r] > tol) r++;
+  while (r < sp.u.length && sp.u[r] > tol) r++;
   return r;
 }
 
@@ -65,22 +68,22 @@ function checkTau(tau: unknown, fn: string): number {
 }
 
 function energy(sp: Spectrum, tau: number, fn: string): number {
-  const s = nonzero(sp, fn);
-  const total = sumSquares(s);
+  const u = nonzero(sp, fn);
+  const total = sumSquares(u);
   // Same order of operations as numpy's searchsorted(cumsum(λ)/Σλ, τ) + 1.
   let cum = 0;
-  for (let r = 0; r < s.length; r++) {
-    cum += s[r] * s[r];
+  for (let r = 0; r < u.length; r++) {
+    cum += u[r] * u[r];
     if (cum / total >= tau) return r + 1;
   }
-  return s.length;
+  return u.length;
 }
 
 function participation(sp: Spectrum, fn: string): number {
-  const s = nonzero(sp, fn);
+  const u = nonzero(sp, fn);
   let sum = 0;
   let sum2 = 0;
-  for (const v of s) {
+  for (const v of u) {
     const l = v * v;
     sum += l;
     sum2 += l * l;
@@ -88,24 +91,28 @@ function participation(sp: Spectrum, fn: string): number {
   return (sum * sum) / sum2;
 }
 
-function nuclear(sp: Spectrum): number {
+function nuclear(sp: Spectrum, fn: string): number {
   let t = 0;
-  for (const v of sp.s) t += v;
-  return t;
+  for (const v of sp.u) t += v;
+  return valueOf({ m: t, e: sp.e }, 'the nuclear norm Σσ', fn);
+}
+
+function frobenius(sp: Spectrum, fn: string): number {
+  return valueOf({ m: Math.sqrt(sumSquares(sp.u)), e: sp.e }, 'the Frobenius norm sqrt(Σσ²)', fn);
 }
 
 function report(sp: Spectrum, fn: string): RankReport {
   return {
     stableRank: stable(sp, fn),
     numericalRank: numerical(sp),
-    tol: tolOf(sp),
+    tol: tolOf(sp, fn),
     effectiveRank: effective(sp, fn),
     energyRank90: energy(sp, 0.9, fn),
     energyRank99: energy(sp, 0.99, fn),
     participationRatio: participation(sp, fn),
-    nuclearNorm: nuclear(sp),
+    nuclearNorm: nuclear(sp, fn),
     spectralNorm: sp.s[0],
-    frobeniusNorm: Math.sqrt(sumSquares(sp.s)),
+    frobeniusNorm: frobenius(sp, fn),
   };
 }
 

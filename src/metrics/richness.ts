@@ -8,9 +8,10 @@
 // D_LR = 1 − CKA(T, T_MP)); centring removes the constant direction 1.
 import type { FloatArray } from '../binding.js';
 import { fail } from '../errors.js';
+import { ownOptions } from '../esd/args.js';
+import { ldexp, maxAbs, valueOf } from '../esd/scale.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { checkOptions } from '../linalg/options.js';
-import { centerColumns, dense, epsOf, type Dense } from './dense.js';
+import { centerColumns, dense, epsOf, scaledCopy, type Dense } from './dense.js';
 import { parseLabels, type Labels } from './labels.js';
 import { shannonEntropy } from './spectrum.js';
 import { gramOf, runAsync, runSync, svdOf, type Task } from './task.js';
@@ -41,10 +42,18 @@ export interface Richness {
   effectiveDimension: number;
 }
 
+/**
+ * Centring a constant column leaves rounding noise, not zeros: a centred matrix whose norm is at the rounding
+ * level of the column means (n·eps·max|x| per entry, f64 means) is constant over the samples.
+ */
+function constantFloor(X: Dense): number {
+  return X.rows * Math.sqrt(X.rows * X.cols) * 2 ** -52 * maxAbs(X.data);
+}
+
 /** Orthonormal basis (n x r, row-major f64) of the column space of a centred n x c matrix. */
-function* rangeBasis(Xc: Dense, eps: number, what: string, fn: string): Task<{ Q: Float64Array; r: number }> {
+function* rangeBasis(Xc: Dense, eps: number, floor: number, what: string, fn: string): Task<{ Q: Float64Array; r: number }> {
   const { U, S } = yield* svdOf({ data: Xc.data, shape: [Xc.rows, Xc.cols] });
-  if (!(S[0] > 0)) fail('E_DEGENERATE', `${fn}: ${what} is constant over the samples (zero after centring)`);
+  if (!(S[0] > floor)) fail('E_DEGENERATE', `${fn}: ${what} is constant over the samples (zero after centring)`);
   const tol = S[0] * Math.max(Xc.rows, Xc.cols) * eps;
   let r = 0;
   while (r < S.length && S[r] > tol) r++;
@@ -114,10 +123,13 @@ function oneHotCentred(y: Int32Array, C: number): Dense {
   return centerColumns({ data: Y, rows: n, cols: C }, true);
 }
 
+// D_LR, CKA, relative eigenvalues, utilisation and effective dimension are invariant to the scales of Φ and
+// F: both are copied at the call (the steps after the first await read them) and scaled by powers of two
+// (scaledCopy), so nothing overflows at 1e200 or underflows at 1e-170; the eigenvalues ρ get 2^(2e) back.
 function* task(features: Matrix, outputs: Matrix, opts: RichnessOptions | undefined, fn: string): Task<Richness> {
-  const o = checkOptions(opts, ['labels', 'numClasses'], fn);
-  const Phi0 = dense(features, 'features');
-  const F0 = dense(outputs, 'outputs');
+  const o = ownOptions(opts, ['labels', 'numClasses'], fn);
+  const Phi0 = scaledCopy(dense(features, `${fn}: features`));
+  const F0 = scaledCopy(dense(outputs, `${fn}: outputs`));
   const n = Phi0.rows;
   if (F0.rows !== n) fail('E_SHAPE', `${fn}: features have ${n} samples (rows) but outputs have ${F0.rows}`);
   if (n < 2) fail('E_SHAPE', `${fn}: needs at least 2 samples`);
@@ -125,11 +137,13 @@ function* task(features: Matrix, outputs: Matrix, opts: RichnessOptions | undefi
   if (L === undefined && o.numClasses !== undefined) fail('E_OPTION', `${fn}: numClasses given without labels`);
 
   const Phi = centerColumns(Phi0);
-  const { Q, r } = yield* rangeBasis(centerColumns(F0, true), epsOf(F0.data), 'outputs', fn);
+  const { Q, r } = yield* rangeBasis(centerColumns(F0, true), epsOf(F0.data), constantFloor(F0), 'outputs', fn);
   const G = yield* gramOf({ data: Phi.data, shape: [n, Phi.cols] }); // ΦcᵀΦc, or ΦcΦcᵀ when n < p
   let normK2 = 0;
   for (const v of G.data) normK2 += v * v;
-  if (normK2 === 0) fail('E_DEGENERATE', `${fn}: features are constant over the samples (zero after centring)`);
+  const floorPhi = constantFloor(Phi0);
+  if (!(Math.sqrt(Math.sqrt(normK2)) > floorPhi))
+    fail('E_DEGENERATE', `${fn}: features are constant over the samples (zero after centring)`);
   const A = projectRows(Q, r, Phi);
   let inner = 0;
   for (const v of A) inner += v * v;
@@ -140,10 +154,12 @@ function* task(features: Matrix, outputs: Matrix, opts: RichnessOptions | undefi
   const tol = rho[0] * Math.max(n, Phi.cols) * epsOf(Phi.data);
   let m = 0;
   while (m < rho.length && rho[m] > tol) m++;
-  const eigenvalues = Float64Array.from(rho);
-  const relativeEigenvalues = eigenvalues.map((v) => v / eigenvalues[0]);
+  // ρ = ρ'·2^(2e): the largest must be representable; smaller ones that underflow are below its rounding level.
+  valueOf({ m: rho[0], e: 2 * Phi0.e }, 'the largest eigenvalue ρ_1 of ΦcᵀΦc', fn);
+  const eigenvalues = Float64Array.from(rho, (v) => ldexp(v, 2 * Phi0.e));
+  const relativeEigenvalues = Float64Array.from(rho, (v) => v / rho[0]);
   const gramIsPxP = n >= Phi.cols;
-  const H = shannonEntropy(eigenvalues);
+  const H = shannonEntropy(rho);
   const out: Richness = {
     dLR: 1 - cka,
     cka,
@@ -154,7 +170,7 @@ function* task(features: Matrix, outputs: Matrix, opts: RichnessOptions | undefi
     effectiveDimension: Math.exp(H),
   };
   if (L !== undefined) {
-    const target = yield* rangeBasis(oneHotCentred(L.y, L.C), 2 ** -52, 'labels', fn);
+    const target = yield* rangeBasis(oneHotCentred(L.y, L.C), 2 ** -52, 0, 'labels', fn);
     out.cumulativeQuality = cumulative(target.Q, target.r, undefined, Phi, V, rho, m, gramIsPxP);
   }
   return out;

@@ -4,10 +4,11 @@
 // 2002), because acos loses half the digits near cos = 1. If σ_k = σ_{k+1} the top-k subspace is not
 // unique and neither are the angles.
 import { fail } from '../errors.js';
+import { ownOptions, snapshotOnce } from '../esd/args.js';
+import { maxAbs } from '../esd/scale.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { checkOptions } from '../linalg/options.js';
 import { checkLayout, type Layout } from './layout.js';
-import { dense } from './dense.js';
+import { dense, epsOf } from './dense.js';
 import { runAsync, runSync, svdOf, svdvalsOf, type Task } from './task.js';
 
 export type Side = 'left' | 'right';
@@ -33,13 +34,29 @@ interface Basis {
   k: number;
 }
 
-function dimsOf(m: Matrix, what: string): [number, number] {
-  const d = dense(m, what);
-  return [d.rows, d.cols];
+/** The matrix validated and copied at the call (the SVDs of A and B run one after the other). */
+function operand(m: Matrix, what: string, fn: string): Matrix {
+  const d = dense(m, `${fn}: ${what}`);
+  if (maxAbs(d.data) === 0) fail('E_DEGENERATE', `${fn}: ${what} is zero, its singular subspaces are undefined`);
+  return snapshotOnce({ data: d.data, shape: [d.rows, d.cols] });
 }
 
-function* basis(m: Matrix, k: number, side: Side): Task<Basis> {
-  const { U, Vt } = yield* svdOf(m, k);
+/**
+ * The top-k singular subspace is defined only when σ_k stands clear of the rounding level
+ * tol = σ_1 · max(rows, cols) · eps (numpy's matrix_rank tolerance): σ_k ≤ tol means rank < k (the subspace
+ * would contain arbitrary null-space directions), σ_k − σ_{k+1} ≤ tol that it is not unique (a tie).
+ */
+function checkDefined(S: ArrayLike<number>, k: number, m: Matrix, what: string, fn: string): void {
+  const tol = S[0] * Math.max(m.shape[0], m.shape[1]) * epsOf(m.data);
+  if (!(S[k - 1] > tol)) fail('E_DEGENERATE', `${fn}: ${what} has numerical rank < k = ${k}, its top-${k} subspace is undefined`);
+  if (k < S.length && !(S[k - 1] - S[k] > tol))
+    fail('E_DEGENERATE', `${fn}: σ_${k} = σ_${k + 1} of ${what} (to rounding), its top-${k} subspace is not unique`);
+}
+
+function* basis(m: Matrix, k: number, side: Side, what: string, fn: string): Task<Basis> {
+  const mn = Math.min(m.shape[0], m.shape[1]);
+  const { U, S, Vt } = yield* svdOf(m, Math.min(k + 1, mn)); // one triplet more, for the gap σ_k − σ_{k+1}
+  checkDefined(S, k, m, what, fn);
   if (side === 'right') {
     const n = Vt.shape[1];
     return { v: Float64Array.from(Vt.data.subarray(0, k * n)), n, k };
@@ -94,15 +111,17 @@ function checkSide(side: unknown, fn: string): Side {
 }
 
 function* pairTask(A: Matrix, B: Matrix, opts: SubspaceOptions | undefined, fn: string): Task<PrincipalAngles> {
-  const o = checkOptions(opts, ['k', 'side'], fn);
+  const o = ownOptions(opts, ['k', 'side'], fn);
   const side = checkSide(o.side, fn);
-  const [ra, ca] = dimsOf(A, 'A');
-  const [rb, cb] = dimsOf(B, 'B');
+  const a = operand(A, 'A', fn);
+  const b = operand(B, 'B', fn);
+  const [ra, ca] = a.shape;
+  const [rb, cb] = b.shape;
   const dim = side === 'left' ? [ra, rb] : [ca, cb];
   if (dim[0] !== dim[1])
     fail('E_SHAPE', `${fn}: ${side} singular vectors of A have length ${dim[0]}, of B ${dim[1]} (A [${ra}, ${ca}], B [${rb}, ${cb}])`);
   const k = checkK(o.k, Math.min(ra, ca, rb, cb), fn);
-  const { angles, cosines } = yield* anglesBetween(yield* basis(A, k, side), yield* basis(B, k, side));
+  const { angles, cosines } = yield* anglesBetween(yield* basis(a, k, side, 'A', fn), yield* basis(b, k, side, 'B', fn));
   return { angles, cosines };
 }
 
@@ -147,17 +166,19 @@ export interface LayerAlignment extends PrincipalAngles {
 }
 
 function* layerTask(Wl: Matrix, Wnext: Matrix, opts: LayerAlignmentOptions | undefined, fn: string): Task<LayerAlignment> {
-  const o = checkOptions(opts, ['k', 'layout'], fn);
+  const o = ownOptions(opts, ['k', 'layout'], fn);
   const layout = checkLayout(o, fn);
-  const [ra, ca] = dimsOf(Wl, 'W_l');
-  const [rb, cb] = dimsOf(Wnext, 'W_next');
+  const wl = operand(Wl, 'W_l', fn);
+  const wn = operand(Wnext, 'W_next', fn);
+  const [ra, ca] = wl.shape;
+  const [rb, cb] = wn.shape;
   // out-in: outputs of W_l are its rows (left vectors), inputs of W_{l+1} its columns (right vectors).
   const [sideL, sideN]: Side[] = layout === 'out-in' ? ['left', 'right'] : ['right', 'left'];
   const outL = layout === 'out-in' ? ra : ca;
   const inN = layout === 'out-in' ? cb : rb;
   if (outL !== inN) fail('E_SHAPE', `${fn}: W_l has ${outL} outputs but W_next takes ${inN} inputs (layout '${layout}')`);
   const k = checkK(o.k ?? 1, Math.min(ra, ca, rb, cb), fn);
-  const p = yield* anglesBetween(yield* basis(Wl, k, sideL), yield* basis(Wnext, k, sideN));
+  const p = yield* anglesBetween(yield* basis(wl, k, sideL, 'W_l', fn), yield* basis(wn, k, sideN, 'W_next', fn));
   return { angles: p.angles, cosines: p.cosines, top1: Math.abs(p.C[0]), overlap: overlapOf(p) };
 }
 

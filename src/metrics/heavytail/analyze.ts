@@ -1,6 +1,6 @@
 // analyzeMatrix: one weight -> one LayerReport with every per-layer metric of formulas.md §1-§6, in
 // WeightWatcher's order: ESD, power-law fit, norm metrics, MP fit, randomisation, (FARMS α).
-import { esd, esdSync, type EsdOptions, type EsdResult } from '../../esd/esd.js';
+import { esdAs, esdSyncAs, type EsdOptions, type EsdResult } from '../../esd/esd.js';
 import type { FarmsPreset } from '../../esd/farms.js';
 import type { WeightInput } from '../../esd/weights.js';
 import { fail } from '../../errors.js';
@@ -10,7 +10,7 @@ import { checkOptions } from '../../linalg/options.js';
 import { farmsFit, farmsFitSync, type FarmsFit, type FarmsFitOptions } from './farms.js';
 import { matrixRank, normMetrics } from './norms.js';
 import { withJSON, type LayerReport } from './report.js';
-import { correlationTraps, correlationTrapsSync, type CorrelationTraps } from './traps.js';
+import { correlationTrapsAs, correlationTrapsSyncAs, type CorrelationTraps } from './traps.js';
 
 export interface AnalyzeOptions extends EsdOptions, Omit<PowerLawOptions, 'threshold'> {
   /** Layer name in the report. */
@@ -205,9 +205,9 @@ function trapsOpts(p: Parsed, e: EsdResult) {
  */
 export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Promise<LayerReport> {
   const p = parse(opts, 'analyzeMatrix');
-  const e = await esd(W, p.esdOpts);
+  const e = await esdAs(W, p.esdOpts, 'analyzeMatrix');
   if (e.skipped) return build(p, e, null, null);
-  const traps = p.randomize ? await correlationTraps(W, trapsOpts(p, e)) : null;
+  const traps = p.randomize ? await correlationTrapsAs(W, trapsOpts(p, e), 'analyzeMatrix') : null;
   const farms = p.farms ? await farmsFit(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, backend: p.esdOpts.backend, ...p.farms }) : null;
   return build(p, e, traps, farms);
 }
@@ -215,9 +215,9 @@ export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Prom
 /** Synchronous analyzeMatrix(): blocks the event loop for the SVDs. */
 export function analyzeMatrixSync(W: WeightInput, opts?: AnalyzeOptions): LayerReport {
   const p = parse(opts, 'analyzeMatrixSync');
-  const e = esdSync(W, p.esdOpts);
+  const e = esdSyncAs(W, p.esdOpts, 'analyzeMatrixSync');
   if (e.skipped) return build(p, e, null, null);
-  const traps = p.randomize ? correlationTrapsSync(W, trapsOpts(p, e)) : null;
+  const traps = p.randomize ? correlationTrapsSyncAs(W, trapsOpts(p, e), 'analyzeMatrixSync') : null;
   const farms = p.farms ? farmsFitSync(W, { layerType: p.esdOpts.layerType, layout: p.esdOpts.layout, backend: p.esdOpts.backend, ...p.farms }) : null;
   return build(p, e, traps, farms);
 }

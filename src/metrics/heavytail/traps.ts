@@ -174,11 +174,20 @@ function finish(job: Job, svals: FloatArray[]): CorrelationTraps {
 
 /** Correlation traps of a dense or conv2d weight (formulas.md §5). Runs on the libuv pool. */
 export async function correlationTraps(W: unknown, opts?: TrapsOptions): Promise<CorrelationTraps> {
-  const job = plan(W, opts, 'correlationTraps');
-  return finish(job, await svdvalsBatch(job.mats, { backend: opts?.backend }));
+  return correlationTrapsAs(W, opts, 'correlationTraps');
 }
 
 export function correlationTrapsSync(W: unknown, opts?: TrapsOptions): CorrelationTraps {
-  const job = plan(W, opts, 'correlationTrapsSync');
+  return correlationTrapsSyncAs(W, opts, 'correlationTrapsSync');
+}
+
+/** The same, with errors naming `fn`, the function the user called (analyzeMatrix). Internal. */
+export async function correlationTrapsAs(W: unknown, opts: TrapsOptions | undefined, fn: string): Promise<CorrelationTraps> {
+  const job = plan(W, opts, fn);
+  return finish(job, await svdvalsBatch(job.mats, { backend: opts?.backend }));
+}
+
+export function correlationTrapsSyncAs(W: unknown, opts: TrapsOptions | undefined, fn: string): CorrelationTraps {
+  const job = plan(W, opts, fn);
   return finish(job, svdvalsBatchSync(job.mats, { backend: opts?.backend }));
 }

@@ -1,0 +1,85 @@
+"""numpy references for the model and report layers: float decoding (numpy's float16 / bit shifts for
+bfloat16), tfjs dequantisation, safetensors tensors (written here by hand from numpy arrays, read back),
+JSON round trips and the log-spaced histogram."""
+import base64
+import json
+import struct
+
+import numpy as np
+
+from oracle_common import Undefined
+
+
+def o_half(a):
+    return {'value': np.arange(65536, dtype=np.uint16).view(np.float16).astype(np.float32).view(np.uint32).tolist()}
+
+
+def o_decode(a):
+    raw = base64.b64decode(a['b64'])
+    n, dt = a['count'], a['dtype']
+    if dt == 'float16':
+        v = np.frombuffer(raw, '<f2', n).astype(np.float32)
+    elif dt == 'bfloat16':
+        v = (np.frombuffer(raw, '<u2', n).astype(np.uint32) << 16).view(np.float32)
+    elif dt == 'float32':
+        v = np.frombuffer(raw, '<f4', n)
+    else:
+        v = np.frombuffer(raw, '<f8', n)
+    return {'value': np.ascontiguousarray(v).view(np.uint32).tolist()}
+
+
+def o_dequantize(a):
+    raw = base64.b64decode(a['b64'])
+    q = np.frombuffer(raw, '<u1' if a['qdtype'] == 'uint8' else '<u2', a['count']).astype(np.float64)
+    return {'value': (q * a['scale'] + a['min']).astype(np.float32).view(np.uint32).tolist()}
+
+
+def o_safetensors(a):
+    raw = base64.b64decode(a['file'])
+    hlen = struct.unpack('<Q', raw[:8])[0]
+    header = json.loads(raw[8:8 + hlen])
+    body = raw[8 + hlen:]
+    out = []
+    for name, meta in header.items():
+        if name == '__metadata__':
+            continue
+        s, e = meta['data_offsets']
+        dt = {'F32': '<f4', 'F64': '<f8', 'F16': '<f2'}[meta['dtype']]
+        arr = np.frombuffer(body[s:e], dt).astype(np.float64)
+        if not np.all(np.isfinite(arr)):
+            raise Undefined('any', 'a non-finite tensor is skipped or refused', either=True)
+        out.append({'name': name, 'shape': meta['shape'], 'data': arr.tolist()})
+    out.sort(key=lambda t: t['name'])
+    return {'value': {'read': out}}
+
+
+def o_tojson(a):
+    return {'value': json.loads(json.dumps(a['value']))}
+
+
+def o_loghist(a):
+    v = np.asarray(a['values'], dtype=np.float64)
+    pos = v[(v > 0) & np.isfinite(v)]
+    if pos.size == 0:
+        raise Undefined('any', 'no positive values: no histogram')
+    lo, hi = np.log10(pos.min()), np.log10(pos.max())
+    span = max(hi - lo, 1e-6)
+    nb = a.get('bins') or min(60, max(10, int(np.floor(np.sqrt(pos.size) + 0.5))))
+    idx = np.minimum(nb - 1, np.floor((np.log10(pos) - lo) / span * nb).astype(int))
+    return {'value': {'counts': np.bincount(idx, minlength=nb).tolist(), 'lo': float(lo), 'hi': float(hi)}}
+
+
+def o_warning(a):
+    x = a['alpha']
+    return {'value': 'over-trained' if x < 2 else 'under-trained' if x > 6 else ''}
+
+
+MODEL = {
+    'halfToFloat': o_half,
+    'decodeFloats': o_decode,
+    'dequantize': o_dequantize,
+    'safetensors': o_safetensors,
+    'toJson': o_tojson,
+    'logHistogram': o_loghist,
+    'warningFor': o_warning,
+}

@@ -10,6 +10,7 @@ import {
   reportToJson, shortenName, toCsv, toJson, type Json,
 } from '../src/report/index.js';
 import { chooseBinCount, equalEdges, fdBinCount, histogram } from '../src/report/svg/bins.js';
+import { alphaHistogramSvg } from '../src/report/svg/alpha-hist.js';
 import { depthPlotSvg } from '../src/report/svg/depth.js';
 import { esdLinLin, esdLogLog, mpDensity } from '../src/report/svg/esd.js';
 import { logTicks, formatTick } from '../src/report/svg/scale.js';
@@ -277,6 +278,16 @@ describe('ESD plots', () => {
     const v = esdLogLog({ evals: narrow, id: 't' });
     expect(v.x!.ticks.filter((t) => t >= v.x!.lo && t <= v.x!.hi).length).toBeGreaterThanOrEqual(2);
     expect((v.body.match(/class="tick"/g) ?? []).length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('models with more layers than a call takes arguments', () => {
+  it('the table, the α histogram and the depth plot take 200 000 layers', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => ({ name: `experts.${i}.w`, alpha: 2 + (i % 50) / 10 }));
+    expect(formatTable(many, ['name', 'alpha'], { width: 80 }).split('\n')).toHaveLength(200_003);
+    expect(alphaHistogramSvg(many.map((l) => l.alpha))).toContain('200000 fitted layers');
+    const pts = many.map((l) => ({ name: l.name, type: 'dense', value: l.alpha }));
+    expect((depthPlotSvg(pts, { key: 'alpha', label: 'α' }).match(/class="pt"/g) ?? []).length).toBe(200_000);
   });
 });
 

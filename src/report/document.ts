@@ -2,6 +2,7 @@
 // every level (the layer fields are WeightWatcher's details() column names: alpha, num_pl_spikes, D, ...),
 // layers in depth order, NaN and ±Infinity as null. README "JSON naming" maps each key to its JS field.
 // The flat per-layer rows of the table, CSV and HTML report come from the same document.
+import { fail } from '../errors.js';
 import { snakeCase } from '../metrics/heavytail/index.js';
 import type { LayerResult, ModelReport } from '../model/analyze.js';
 import type { Row } from './columns.js';
@@ -41,8 +42,25 @@ export function layerJson(l: LayerResult): JsonObject {
   return o;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The public writers take analyze()'s result; anything else is E_OPTION, never a TypeError further in. */
+export function checkReport(r: unknown, fn: string): asserts r is ModelReport {
+  const ok =
+    isObject(r) &&
+    Array.isArray(r.layers) &&
+    r.layers.every((l) => isObject(l) && typeof l.name === 'string' && Array.isArray(l.shape)) &&
+    isObject(r.summary) &&
+    isObject(r.summary.means) &&
+    Array.isArray(r.summary.excluded) &&
+    Array.isArray(r.skipped) &&
+    r.skipped.every((s) => isObject(s) && typeof s.name === 'string' && typeof s.reason === 'string');
+  if (!ok) fail('E_OPTION', `${fn}: expects the result of analyze() ({ layers, summary, skipped, ... })`);
+}
+
 /** The whole report as layers.json holds it: metadata, summary, layers (depth order), skipped tensors. */
 export function reportToJson(r: ModelReport): JsonObject {
+  checkReport(r, 'reportToJson');
   const { layers, summary, skipped, esd: _esd, ...meta } = r;
   return {
     ...(toPlainJson(meta) as JsonObject),

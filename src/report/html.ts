@@ -5,7 +5,9 @@
 import type { LayerResult, ModelReport } from '../model/analyze.js';
 import { columnInfo } from './catalog.js';
 import { formatCell } from './columns.js';
-import { layerRow } from './document.js';
+import { checkReport, layerRow } from './document.js';
+import { fail } from '../errors.js';
+import { checkOptions } from '../linalg/options.js';
 import { SCRIPT, STYLE } from './html-assets.js';
 import { columnLegend, escText, layersTable } from './html-table.js';
 import { esdPlotInput, layerEvals } from './layer-esd.js';
@@ -137,6 +139,13 @@ function plotIndexSection(files: HtmlReportOptions['plotFiles']): string {
 
 /** The HTML report of analyze()'s result. ESD panels need the eigenvalues: analyze(..., { keepEsd: true }). */
 export function htmlReport(r: ModelReport, opts: HtmlReportOptions = {}): string {
+  checkReport(r, 'htmlReport');
+  const o = checkOptions(opts, ['title', 'plotFiles', 'generator'], 'htmlReport');
+  if (o.title !== undefined && typeof o.title !== 'string') fail('E_OPTION', 'htmlReport: title must be a string');
+  if (o.generator !== undefined && typeof o.generator !== 'string') fail('E_OPTION', 'htmlReport: generator must be a string');
+  if (o.plotFiles !== undefined && !(Array.isArray(o.plotFiles) && o.plotFiles.every((f) => typeof f?.name === 'string' && typeof f?.file === 'string')))
+    fail('E_OPTION', 'htmlReport: plotFiles must be [{ name, file }]');
+  opts = o;
   const title = opts.title ?? `weightscope: ${r.source}`;
   const layers = depthOrder(r.layers);
   const rows = layers.map(layerRow);

@@ -23,7 +23,8 @@ function isNumeric(rows: readonly Row[], c: string): boolean {
 
 /** Natural width of each column: its longest cell or header. */
 export function columnWidths(rows: readonly Row[], columns: readonly string[]): number[] {
-  return columns.map((c) => Math.max(displayWidth(escapeControl(c)), ...rows.map((r) => displayWidth(cellText(r[c])))));
+  // a loop, not Math.max(...rows): a model can have more layers than a call has arguments
+  return columns.map((c) => rows.reduce((w, r) => Math.max(w, displayWidth(cellText(r[c]))), displayWidth(escapeControl(c))));
 }
 
 /** Width of the table's lines when the elided column is at its narrowest allowed width. */

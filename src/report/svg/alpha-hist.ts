@@ -1,5 +1,5 @@
 // Histogram of α over the layers whose fit succeeded, on the same shaded bands as the depth plot.
-import { formatTick, linearScale, linearTicks } from './scale.js';
+import { extent, formatTick, linearScale, linearTicks } from './scale.js';
 import { axes, esc, px, svgDoc, type Box } from './frame.js';
 import { ALPHA_BANDS } from './depth.js';
 import { histogram } from './bins.js';
@@ -15,8 +15,9 @@ export function alphaHistogramSvg(alphas: readonly number[], opts: { id?: string
   if (a.length === 0) return svgDoc(W, H, `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no successful power-law fit</text>`, { fluid: opts.fluid ?? true, id: opts.id });
   const over = a.filter((v) => v > CAP).length;
   const clipped = a.map((v) => Math.min(v, CAP));
-  const lo = Math.min(1, Math.floor(Math.min(...clipped) * 2) / 2);
-  const hi = Math.max(7, Math.ceil(Math.max(...clipped) * 2) / 2 + 0.5);
+  const [cmin, cmax] = extent(clipped);
+  const lo = Math.min(1, Math.floor(cmin * 2) / 2);
+  const hi = Math.max(7, Math.ceil(cmax * 2) / 2 + 0.5);
   const width = hi - lo > 8 ? 0.5 : 0.25;
   const nb = Math.round((hi - lo) / width);
   const edges = Array.from({ length: nb + 1 }, (_, i) => lo + i * width);

@@ -50,6 +50,11 @@ export function histogram(values: ArrayLike<number>, edges: readonly number[]): 
   const lo = edges[0];
   const hi = edges[nb];
   const counts = new Array<number>(nb).fill(0);
+  if (!(hi > lo)) {
+    // a zero-width range: every value equal to it falls in the first bin
+    for (let k = 0; k < values.length; k++) if (values[k] === lo) counts[0]++;
+    return counts;
+  }
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
     if (!(v >= lo && v <= hi)) continue;

@@ -4,7 +4,7 @@
 // analysed layer has exactly one mark; values above the frame are drawn as ▲ at its top edge.
 import { formatCell } from '../columns.js';
 import { axes, esc, legend, px, svgDoc, type Box } from './frame.js';
-import { linearScale, linearTicks, logScale, type Scale } from './scale.js';
+import { extent, linearScale, linearTicks, logScale, type Scale } from './scale.js';
 
 export const TYPE_COLORS: Record<string, string> = {
   dense: '#4c78a8',
@@ -36,8 +36,7 @@ const BOX: Box = { x0: 56, y0: 24, x1: W - 42, y1: H - 44 };
 
 function yScale(values: number[], alpha: boolean): Scale {
   const finite = values.filter(Number.isFinite);
-  const lo = finite.length ? Math.min(...finite) : 0;
-  const hi = finite.length ? Math.max(...finite) : 1;
+  const [lo, hi] = finite.length ? extent(finite) : [0, 1];
   if (alpha) return linearScale(Math.max(0, Math.min(1, lo - 0.3)), Math.max(7, Math.min(hi, 15) + 0.3), BOX.y1, BOX.y0);
   if (lo > 0 && hi / lo > 30) return logScale(lo / 1.5, hi * 1.5, BOX.y1, BOX.y0);
   const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.1 || 1;

@@ -13,6 +13,17 @@ export interface Scale {
   invert(p: number): number;
 }
 
+/** Smallest and largest of the values, by a loop (a spread into Math.min fails past ~125 000 arguments). */
+export function extent(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < lo) lo = values[i];
+    if (values[i] > hi) hi = values[i];
+  }
+  return [lo, hi];
+}
+
 export function linearScale(lo: number, hi: number, p0: number, p1: number): Scale {
   if (!(hi > lo)) [lo, hi] = lo === 0 ? [-1, 1] : [lo - Math.abs(lo) * 0.05, hi + Math.abs(hi) * 0.05];
   const f = (v: number) => p0 + ((v - lo) / (hi - lo)) * (p1 - p0);

@@ -1,9 +1,7 @@
 // Typed interface of the raw native addon, and its loader. The addon is found by node-gyp-build:
 // prebuilds/<platform>-<arch>/*.node (shipped in the npm package) or build/Release/ (source build).
 // WEIGHTSCOPE_ADDON=/path/to/weightscope.node overrides it (the sanitizer suite uses that).
-import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { WeightscopeError } from './errors.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -64,10 +62,10 @@ export interface RawBinding {
   _injectFailures(gesdd: number, gesvd: number): void;
 }
 
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// dist/ is CommonJS (src/package.json; dist/index.mjs is the ESM entry), so __dirname and require are the module's own.
+export const packageRoot = resolve(__dirname, '..');
 
 function load(): RawBinding {
-  const require = createRequire(import.meta.url);
   const override = process.env.WEIGHTSCOPE_ADDON;
   try {
     const addon = (override ? require(resolve(override)) : require('node-gyp-build')(packageRoot)) as RawBinding;
@@ -77,8 +75,8 @@ function load(): RawBinding {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new Error(
       `weightscope: could not load the native addon (${why}). ` +
-        'Rebuild it with `npm rebuild weightscope` (needs cmake, a C++ compiler and OpenBLAS: ' +
-        'apt-get install cmake g++ libopenblas-dev).',
+        'To build it from source: npm install --save-dev cmake-js node-addon-api, then npm rebuild weightscope ' +
+        '(needs cmake, a C++ compiler and OpenBLAS: apt-get install cmake g++ libopenblas-dev; README "Install").',
     );
   }
 }

@@ -1,10 +1,167 @@
-// weightscope: fast SVD/eigenvalue core and spectral diagnostics for neural-network weights.
+// weightscope's public API: exactly what README.md documents (its "API surface" section lists every name
+// and where it is described). Internals stay importable inside the package only.
 // Layers, each importing only those above it: linalg -> esd -> fit -> metrics -> model -> report/cli.
-export * from './linalg/index.js';
-export * from './esd/index.js';
-export * from './fit/index.js';
-export * from './metrics/index.js';
-export * from './model/index.js';
+
+// Linear algebra (README "API", "Threads", "GPU")
+export {
+  matrix,
+  svdvals,
+  svdvalsSync,
+  svd,
+  svdSync,
+  eigvalsh,
+  eigvalshSync,
+  gram,
+  gramSync,
+  gramEigvalsh,
+  gramEigvalshSync,
+  svdvalsBatch,
+  svdvalsBatchSync,
+  backends,
+  setThreads,
+  getThreads,
+  setLargeJobFlops,
+  setCudaCrossover,
+  getCudaCrossover,
+  DEFAULT_CUDA_CROSSOVER,
+  cudaMemory,
+  nativeStats,
+  type Matrix,
+  type DType,
+  type FloatArray,
+  type SvdvalsOptions,
+  type SvdOptions,
+  type SvdResult,
+  type CpuBackend,
+  type CudaBackend,
+  type CudaDevice,
+  type Backend,
+  type BackendOptions,
+  type GpuSvdRoutine,
+} from './linalg/index.js';
+
+// Heavy-tail analysis of one matrix (README "Heavy-tail (HTSR) analysis of one matrix")
+export {
+  esd,
+  esdSync,
+  farmsEsd,
+  farmsEsdSync,
+  type EsdOptions,
+  type EsdResult,
+  type EsdPreset,
+  type FarmsEsd,
+  type FarmsOptions,
+  type FarmsPreset,
+  type LimitOptions,
+  type WeightInput,
+  type Tensor4,
+  type Conv2dLayout,
+  type LayerType,
+  type WeightOptions,
+} from './esd/index.js';
+export {
+  fitPowerLaw,
+  fitPowerLawNaive,
+  fitMarchenkoPastur,
+  type PowerLawFit,
+  type PowerLawOptions,
+  type XminRule,
+  type FitWarning,
+  type MpFit,
+  type MpOptions,
+} from './fit/index.js';
+export {
+  analyzeMatrix,
+  analyzeMatrixSync,
+  summarize,
+  correlationTraps,
+  correlationTrapsSync,
+  farmsFit,
+  farmsFitSync,
+  tempBalance,
+  modelBalancing,
+  alphaPruning,
+  type AnalyzeOptions,
+  type LayerReport,
+  type Summary,
+  type SummaryMetric,
+  type CorrelationTraps,
+  type MpKsTest,
+  type TrapsOptions,
+  type FarmsFit,
+  type FarmsFitOptions,
+  type TempBalanceLayer,
+  type TempBalanceOptions,
+  type LayerLr,
+  type BalancingLayer,
+  type ModelBalancingOptions,
+  type BlockLr,
+  type PruningLayer,
+  type AlphaPruningOptions,
+  type AlphaPruningResult,
+} from './metrics/heavytail/index.js';
+
+// Rank, alignment, merging, neural collapse and richness (README "Rank, alignment, neural collapse and richness")
+export {
+  rankReport,
+  rankReportSync,
+  rankFromSvdvals,
+  gradientAlignment,
+  balancedness,
+  balancednessSync,
+  principalAngles,
+  principalAnglesSync,
+  subspaceOverlap,
+  subspaceOverlapSync,
+  layerAlignment,
+  layerAlignmentSync,
+  inputOrthogonality,
+  inputOrthogonalitySync,
+  mergeBySum,
+  neuralCollapse,
+  neuralCollapseSync,
+  richness,
+  richnessSync,
+  type RankReport,
+  type Svdvals,
+  type SvdvalsInfo,
+  type Param,
+  type GradientAlignmentOptions,
+  type GradientAlignment,
+  type LayerGradientAlignment,
+  type ModelGradientAlignment,
+  type BalancednessOptions,
+  type Balancedness,
+  type Side,
+  type SubspaceOptions,
+  type PrincipalAngles,
+  type LayerAlignmentOptions,
+  type LayerAlignment,
+  type Weights,
+  type Layout,
+  type NeuralCollapseOptions,
+  type NeuralCollapse,
+  type Labels,
+  type RichnessOptions,
+  type Richness,
+} from './metrics/index.js';
+
+// Models: readers and whole-model analysis (README "Whole-model analysis", "Reading models")
+export {
+  openModel,
+  listTensors,
+  type ModelSource,
+  type WeightKind,
+  type ConvLayout,
+  type ModelFormat,
+  type TensorSource,
+  type TensorInfo,
+  type WeightTensor,
+  type SkippedTensor,
+  type ReadOptions,
+  type TensorListing,
+  type ModelReader,
+} from './model/index.js';
 export {
   analyze,
   type AnalyzeSource,
@@ -15,5 +172,9 @@ export {
   type LayersModelLike,
   type Metric,
 } from './model/analyze.js';
-export * as report from './report/index.js';
+
+// Reports: the JSON document the CLI writes and the HTML report (README "CLI", "JSON naming")
+export { reportToJson, htmlReport, type HtmlReportOptions, type Json, type JsonObject } from './report/index.js';
+
+// Errors (README "Errors")
 export { WeightscopeError, type ErrorCode, type ErrorDetails } from './errors.js';

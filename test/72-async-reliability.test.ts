@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { analyzeMatrix, analyzeMatrixSync, esd, layerReportToJSON, nativeStats, svdvals, svdvalsSync, WeightscopeError, type WeightInput } from '../src/index.js';
+import { analyzeMatrix, analyzeMatrixSync, esd, nativeStats, svdvals, svdvalsSync, WeightscopeError, type WeightInput } from '../src/index.js';
+import { layerReportToJSON } from '../src/metrics/heavytail/index.js';
 import { randn } from './helpers/reference.js';
 
 describe('64 analyzeMatrix calls in flight', () => {

@@ -12,13 +12,13 @@ import {
   layerAlignmentSync,
   mergeBySum,
   neuralCollapseSync,
-  normMetrics,
   principalAnglesSync,
   rankFromSvdvals,
   rankReportSync,
   richnessSync,
   type Matrix,
 } from '../src/index.js';
+import { normMetrics } from '../src/metrics/heavytail/index.js'; // internal: not in the public API
 import { expectCode, expectRel, randn, reference, referenceInput } from './helpers/metrics.js';
 
 const P200 = 2 ** 664; // ≈ 1e200, a power of two: scaling by it is exact

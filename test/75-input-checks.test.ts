@@ -13,9 +13,9 @@ import {
   principalAnglesSync,
   rankFromSvdvals,
   rankReport,
-  stableRankSync,
   type Matrix,
 } from '../src/index.js';
+import { stableRankSync } from '../src/metrics/index.js'; // internal: rankReport is the public form
 import { expectCode, expectReject, randn } from './helpers/metrics.js';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// weightscope command line: analyze | demo | bench | backends.
+// weightscope command line: analyze | demo | bench | backends. The commands load the native addon only
+// when they run, so --help and --version work without it, and an addon that cannot load is one line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { packageRoot } from '../binding.js';
-import { backends } from '../linalg/backends.js';
-import { runAnalyze, runBench, runDemo } from './commands.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 
-const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const generator = `weightscope ${version}`;
 
-function int(v: string): number {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
+function int(min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return n;
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,37 +34,45 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--format <format>', 'stdout format').choices(['table', 'json', 'csv']).default('table'))
     .addOption(new Option('--json', 'same as --format json').conflicts(['csv']))
     .option('--csv', 'same as --format csv')
+    .option('--columns <list>', "table columns: comma-separated names, 'default' (the default set) or 'all'")
     .option('--out <dir>', 'write layers.json, layers.csv (and report.html, plots/) here')
     .option('--html', 'write a self-contained HTML report (needs --out)')
     .option('--plots', 'write an SVG ESD plot per layer (needs --out)')
-    .addOption(new Option('--farms <preset>', 'also fit FARMS alpha').choices(['llm', 'image', 'default']))
     .option('--metrics <list>', 'comma-separated: mp, rank, traps, farms', 'mp,rank')
+    .addOption(new Option('--farms <preset>', 'also fit FARMS alpha').choices(['llm', 'image', 'default']))
     .option('--layers <regex>', 'only layers whose name matches')
+    .option('--types <list>', 'only layers of these types: dense, conv2d, embedding, recurrent, other')
+    .option('--min-evals <n>', 'skip layers with fewer eigenvalues (default 10)', int(1))
+    .option('--max-evals <n>', 'skip layers with more eigenvalues (default 15000)', int(1))
+    .option('--max-n <n>', 'skip layers whose larger dimension exceeds n (default 50000)', int(1))
+    .option('--xmin <rule>', "power-law xmin: 'ks' (default), 'mid', 'peak' or a number")
+    .option('--seed <n>', 'seed of the shuffles for --metrics traps', int(0))
     .addOption(new Option('--method <method>', "eigenvalues by 'gesdd' (accurate) or 'gram' (faster; fine for alpha)").choices(['gesdd', 'gram']).default('gesdd'))
     .addOption(new Option('--precision <precision>', 'compute in float32 or float64 (default: as stored)').choices(['float32', 'float64']))
     .addOption(new Option('--backend <backend>', 'compute backend').choices(['auto', 'cpu', 'cuda']).default('auto'))
-    .option('--threads <n>', 'BLAS threads for large layers', int)
-    .option('--concurrency <n>', 'layers analysed at once', int)
+    .option('--threads <n>', 'BLAS threads for large layers', int(1))
+    .option('--concurrency <n>', 'layers analysed at once', int(1))
     .option('--no-progress', 'no progress output on stderr')
-    .action(async (path: string, o) => runAnalyze(path, { ...o, format: o.json ? 'json' : o.csv ? 'csv' : o.format }));
+    .action(async (path: string, o) => (await import('./analyze.js')).runAnalyze(path, o, generator));
 
   program
     .command('demo')
     .description("analyse the real models that come with the repository's devDependencies and write HTML reports")
     .option('--out <dir>', 'output folder', 'weightscope-demo')
     .option('--no-progress', 'no progress output on stderr')
-    .action(async (o) => runDemo(o));
+    .action(async (o) => (await import('./demo.js')).runDemo(o, generator));
 
   program
     .command('bench')
     .description('time svdvals (gesdd and Gram route) on this machine')
     .option('--sizes <list>', 'matrix sizes', '256,512,1024')
-    .action(async (o) => runBench(o));
+    .action(async (o) => (await import('./bench.js')).runBench(o));
 
   program
     .command('backends')
     .description('show the CPU (OpenBLAS) and CUDA backends')
-    .action(() => {
+    .action(async () => {
+      const { backends } = await import('../linalg/backends.js');
       process.stdout.write(JSON.stringify(backends(), null, 2) + '\n');
     });
 

@@ -137,6 +137,7 @@ function trapColumns(t: CorrelationTraps) {
 function build(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null): LayerReport {
   const r = buildReport(p, e, traps, farms);
   if (p.keepEsd && !e.skipped) Object.defineProperty(r, 'esd', { value: e.evals, enumerable: false });
+  if (p.keepEsd && traps) Object.defineProperty(r, 'randEsd', { value: traps.randEsd, enumerable: false });
   return r;
 }
 

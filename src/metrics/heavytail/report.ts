@@ -72,6 +72,8 @@ export interface LayerReport {
   farmsD: number;
   /** The layer's eigenvalues (ascending), only with analyzeMatrix's keepEsd; not enumerable. */
   esd?: Float64Array;
+  /** The shuffled W's eigenvalues (ascending) when traps ran, only with keepEsd; not enumerable. */
+  randEsd?: Float64Array;
   /** Eigenvalue route and dtype, for provenance. */
   route: string;
   dtype: string;

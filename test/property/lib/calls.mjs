@@ -158,7 +158,16 @@ Object.assign(calls, {
     },
   },
   toJson: { sync: (w, a) => JSON.parse(w.report.toJson(a.value)) },
-  logHistogram: { sync: (w, a) => { const h = w.report.logHistogram(a.values, a.bins); return { counts: h.counts, lo: h.lo, hi: h.hi }; } },
+  // the log-λ bins of the report's ESD plots: their count (Freedman–Diaconis with floor and caps) and counts
+  esdHistogram: {
+    sync: (w, a) => {
+      const logs = Float64Array.from(a.values, Math.log10).sort();
+      const lo = logs[0];
+      const hi = logs[logs.length - 1];
+      const count = w.bins.chooseBinCount(logs, lo, hi);
+      return { count, counts: w.bins.histogram(logs, w.bins.equalEdges(lo, hi, count)) };
+    },
+  },
   warningFor: { sync: (w, a) => w.warningFor(a.alpha) },
 });
 

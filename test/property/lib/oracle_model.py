@@ -57,16 +57,18 @@ def o_tojson(a):
     return {'value': json.loads(json.dumps(a['value']))}
 
 
-def o_loghist(a):
-    v = np.asarray(a['values'], dtype=np.float64)
-    pos = v[(v > 0) & np.isfinite(v)]
-    if pos.size == 0:
-        raise Undefined('any', 'no positive values: no histogram')
-    lo, hi = np.log10(pos.min()), np.log10(pos.max())
-    span = max(hi - lo, 1e-6)
-    nb = a.get('bins') or min(60, max(10, int(np.floor(np.sqrt(pos.size) + 0.5))))
-    idx = np.minimum(nb - 1, np.floor((np.log10(pos) - lo) / span * nb).astype(int))
-    return {'value': {'counts': np.bincount(idx, minlength=nb).tolist(), 'lo': float(lo), 'hi': float(hi)}}
+def o_esdhist(a):
+    # the report's ESD bins: the Freedman-Diaconis width (numpy's percentiles) on log10 values, at least 20
+    # bins but at most max(8, n/2), never more than 200; counts by numpy.histogram on equal edges
+    v = np.sort(np.log10(np.asarray(a['values'], dtype=np.float64)))
+    n = v.size
+    lo, hi = v[0], v[-1]
+    q75, q25 = np.percentile(v, [75, 25])
+    h = 2 * (q75 - q25) * n ** (-1 / 3)
+    fd = int(np.ceil((hi - lo) / h)) if h > 0 and hi > lo else 1
+    count = min(max(fd, 20), max(8, int(np.ceil(n / 2))), 200)
+    counts, _ = np.histogram(v, bins=np.linspace(lo, hi, count + 1))
+    return {'value': {'count': count, 'counts': counts.tolist()}}
 
 
 def o_warning(a):
@@ -80,6 +82,6 @@ MODEL = {
     'dequantize': o_dequantize,
     'safetensors': o_safetensors,
     'toJson': o_tojson,
-    'logHistogram': o_loghist,
+    'esdHistogram': o_esdhist,
     'warningFor': o_warning,
 }

@@ -5,6 +5,7 @@ import type { WeightInput } from '../esd/weights.js';
 import { fail } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { planModel } from './reader.js';
+import { compareNames } from './order.js';
 import type { SkippedTensor, TensorSource, WeightKind, WeightTensor } from './types.js';
 
 /** A weight given directly: a matrix or a 4-D conv kernel, with an optional kind and layout. */
@@ -119,11 +120,20 @@ export function jobsOf(source: AnalyzeSource): Jobs {
   }
   if (Array.isArray(source)) {
     if (source.length === 0) fail('E_OPTION', 'analyze: the list of weights is empty (nothing to analyse)');
-    const jobs = (source as readonly NamedWeight[]).map((w, i): Job => {
+    const list = source as readonly NamedWeight[];
+    list.forEach((w, i) => {
       if (!w || typeof w.name !== 'string' || !w.W) fail('E_OPTION', `analyze: source[${i}] must be { name, W }`);
-      const shape = (w.W as { shape?: readonly number[] }).shape ?? [];
-      return { name: w.name, layerId: i, kind: w.kind ?? (shape.length === 4 ? 'conv2d' : 'dense'), layout: w.layout, shape, load: async () => w.W as WeightInput };
     });
+    // A list is often a state dict's entries in storage order (h.0, h.1, h.10, h.2): model order comes from
+    // the names, as for safetensors; the list's own order breaks ties.
+    const order = list.map((_, i) => i).sort((a, b) => compareNames(list[a].name, list[b].name) || a - b);
+    const layerIdOf = new Array<number>(list.length);
+    order.forEach((i, rank) => (layerIdOf[i] = rank));
+    const jobs = list.map((w, i): Job => {
+      const shape = (w.W as { shape?: readonly number[] }).shape ?? [];
+      return { name: w.name, layerId: layerIdOf[i], kind: w.kind ?? (shape.length === 4 ? 'conv2d' : 'dense'), layout: w.layout, shape, load: async () => w.W as WeightInput };
+    });
+    jobs.sort((a, b) => a.layerId - b.layerId);
     return { jobs, skipped, format: 'arrays', label: '<arrays>', files: [], notes: [] };
   }
   if (isLayersModel(source)) {

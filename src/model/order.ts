@@ -36,7 +36,10 @@ function role(seg: string): number {
 
 const DIGITS = /^\d+$/;
 
-/** Natural comparison: runs of digits compare as numbers. */
+/**
+ * Natural comparison: runs of digits compare as integers (of any length, without parsing), the rest as text.
+ * Self-contained (no module state): the HTML report inlines its source for the table's client-side sort.
+ */
 export function naturalCompare(a: string, b: string): number {
   const ra = a.match(/\d+|\D+/g) ?? [];
   const rb = b.match(/\d+|\D+/g) ?? [];
@@ -44,14 +47,18 @@ export function naturalCompare(a: string, b: string): number {
     const x = ra[i];
     const y = rb[i];
     if (x === y) continue;
-    if (DIGITS.test(x) && DIGITS.test(y)) {
-      const d = Number(x) - Number(y);
-      if (d !== 0) return d;
-      return x.length - y.length; // '01' after '1'
+    if (/^\d/.test(x) && /^\d/.test(y)) {
+      const sx = x.replace(/^0+(?=\d)/, '');
+      const sy = y.replace(/^0+(?=\d)/, '');
+      if (sx.length !== sy.length) return sx.length - sy.length;
+      if (sx !== sy) return sx < sy ? -1 : 1;
+      if (x.length !== y.length) return x.length - y.length; // '01' after '1'
+      continue;
     }
     return x < y ? -1 : 1;
   }
-  return ra.length - rb.length;
+  if (ra.length !== rb.length) return ra.length - rb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareSegment(a: string, b: string): number {

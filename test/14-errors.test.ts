@@ -43,7 +43,7 @@ describe('E_DTYPE', () => {
     expect(() => svdvalsSync([[1, 2]] as never)).toThrow(code('E_DTYPE'));
     expect(() => matrix([[1, '2' as never]])).toThrow(code('E_DTYPE'));
     // the native layer checks again (second line of defence)
-    expect(() => native.svdvals(new Uint8Array(4) as never, 2, 2, false)).toThrow(code('E_DTYPE'));
+    expect(() => native.svdvals(new Uint8Array(4) as never, 2, 2, 0, 0)).toThrow(code('E_DTYPE'));
   });
 });
 
@@ -69,7 +69,7 @@ describe('E_NONFINITE', () => {
 describe('E_TOO_LARGE', () => {
   it('dimensions past the 32-bit LAPACK limit are refused before any allocation', () => {
     expect(() => svdvalsSync({ data: new Float64Array(4), shape: [2 ** 31, 1] })).toThrow(code('E_TOO_LARGE'));
-    expect(() => native.svdvals(new Float64Array(4), 2 ** 31, 1, false)).toThrow(code('E_SHAPE')); // native checks length first
+    expect(() => native.svdvals(new Float64Array(4), 2 ** 31, 1, 0, 0)).toThrow(code('E_SHAPE')); // native checks length first
   });
   it('a full SVD whose Vt could not be returned (70000 x 70000) is refused before computing', async () => {
     const m = { data: new Float32Array(70000).fill(1), shape: [1, 70000] as [number, number] };

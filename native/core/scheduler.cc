@@ -122,6 +122,7 @@ void Scheduler::enqueue_locked(std::unique_ptr<Task> t) {
 
 // Admits CPU jobs from the head of the queue while their resources are free (see the header).
 void Scheduler::pump_locked() {
+  if (exiting_) return;
   if (busy_ == 0 && sync_active_ == 0 && !exclusive_) set_blas_locked(1);
   while (!cpu_wait_.empty()) {
     const JobKind k = cpu_wait_.front()->kind;
@@ -170,7 +171,7 @@ void Scheduler::push_helpers(const std::shared_ptr<Helper>& h, int n) {
 void Scheduler::cpu_worker() {
   std::unique_lock<std::mutex> lk(mu_);
   for (;;) {
-    cpu_cv_.wait(lk, [&] { return stopping_ || !helper_ready_.empty() || !cpu_ready_.empty(); });
+    cpu_cv_.wait(lk, [&] { return stopping_ || (!exiting_ && (!helper_ready_.empty() || !cpu_ready_.empty())); });
     if (stopping_) return;
     if (!helper_ready_.empty()) {
       std::shared_ptr<Helper> h = std::move(helper_ready_.front());
@@ -213,7 +214,7 @@ void Scheduler::lane_worker(JobKind lane) {
   int& running = lane == JobKind::Gpu ? gpu_running_ : io_running_;
   std::unique_lock<std::mutex> lk(mu_);
   for (;;) {
-    cv.wait(lk, [&] { return stopping_ || !queue.empty(); });
+    cv.wait(lk, [&] { return stopping_ || (!exiting_ && !queue.empty()); });
     if (stopping_) return;
     std::unique_ptr<Task> t = std::move(queue.front());
     queue.pop_front();
@@ -301,6 +302,12 @@ JobKind Scheduler::cpu_kind(std::size_t rows, std::size_t cols) {
   const double flops = static_cast<double>(rows) * static_cast<double>(cols) * static_cast<double>(std::min(rows, cols));
   std::lock_guard<std::mutex> lk(mu_);
   return flops > large_flops_ && threads_ > 1 ? JobKind::Large : JobKind::Small;
+}
+
+bool Scheduler::quiesce_for_exit() {
+  std::lock_guard<std::mutex> lk(mu_);
+  exiting_ = true;
+  return cpu_running_ + gpu_running_ + sync_active_ + sync_exclusive_ > 0;
 }
 
 SchedulerStats Scheduler::stats() {

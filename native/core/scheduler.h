@@ -124,6 +124,10 @@ class Scheduler {
   JobKind cpu_kind(std::size_t rows, std::size_t cols);  // Small or Large
   SchedulerStats stats();
 
+  // Process exit: no job starts from now on; true when a CPU or GPU job (or a synchronous call on
+  // another thread) is still running. See exit_guard in blas_control.cc.
+  bool quiesce_for_exit();
+
   // A synchronous call: resources as described above, taken without waiting, released on destruction.
   class SyncScope {
    public:
@@ -178,6 +182,7 @@ class Scheduler {
   std::deque<Entry> cpu_ready_;                       // admitted, slots assigned
   std::deque<std::shared_ptr<Helper>> helper_ready_;  // parallel_for work for idle CPU threads
   bool stopping_ = false;                             // only a test scheduler is ever destroyed
+  bool exiting_ = false;                              // the process is exiting: admit nothing
   std::vector<std::thread> workers_;
 };
 

@@ -87,6 +87,7 @@ export interface RawBinding {
   _cudaHold?(bytes: number): boolean;
   _cudaRelease?(): void;
   _forcePortableF16?(on: boolean): boolean;
+  _failResults?(n: number): void;
   _lapackProbe?(routine: 'gesdd' | 'gesvd' | 'syevd', job: string, m: number, n: number): {
     min: number; bound: number; iwork: number; fits: boolean; query?: number; infoAtMin?: number; infoBelowMin?: number;
   };

@@ -14,6 +14,19 @@ std::atomic<int>& jobs_in_flight() {
   return n;
 }
 
+#ifdef WEIGHTSCOPE_TEST_HOOKS
+std::atomic<int> g_fail_results{0};
+void fail_next_results(int n) { g_fail_results = n; }
+static bool result_fails() {
+  int v = g_fail_results.load();
+  while (v > 0)
+    if (g_fail_results.compare_exchange_weak(v, v - 1)) return true;
+  return false;
+}
+#else
+static bool result_fails() { return false; }
+#endif
+
 Failure failure_of(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
@@ -66,6 +79,7 @@ class JobTask final : public Task {
       } else {
         Napi::Value v;
         try {
+          if (result_fails()) throw CoreError(ErrorCode::Internal, "injected failure (test hook)");
           v = job_->result(env);
         } catch (const Napi::Error& e) {
           return reject(env, e.Value());

@@ -55,4 +55,8 @@ struct Failure {
 };
 Failure failure_of(std::exception_ptr e);
 
+#ifdef WEIGHTSCOPE_TEST_HOOKS
+void fail_next_results(int n);  // test hook: the next n async results fail while being built
+#endif
+
 }  // namespace ws::binding

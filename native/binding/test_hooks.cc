@@ -4,6 +4,7 @@
 //   _cudaHold(bytes) / _cudaRelease()  take device memory (a busy GPU), give it back
 //   _forcePortableF16(on)  decode f16 without F16C, to test the portable path on any CPU
 //   _lapackProbe(routine, job, m, n)  the 64-bit workspace sizes and LAPACK's own verdict on them
+//   _failResults(n)  building the next n async results fails (the promise must reject)
 #include "ops.h"
 
 #ifdef WEIGHTSCOPE_TEST_HOOKS
@@ -15,6 +16,7 @@
 #include "../core/workspace.h"
 #include "../cusolver/loader.h"
 #include "errors.h"
+#include "job.h"
 #endif
 
 namespace ws::binding {
@@ -44,6 +46,11 @@ Napi::Value CudaRelease(const Napi::CallbackInfo& info) {
   for (void* p : g_held)
     if (a) a->cudaFree(p);
   g_held.clear();
+  return info.Env().Undefined();
+}
+
+Napi::Value FailResults(const Napi::CallbackInfo& info) {
+  fail_next_results(info[0].As<Napi::Number>().Int32Value());
   return info.Env().Undefined();
 }
 
@@ -105,6 +112,7 @@ void register_test_hooks(Napi::Env env, Napi::Object exports) {
   exports.Set("_cudaRelease", Napi::Function::New(env, guarded<CudaRelease>));
   exports.Set("_forcePortableF16", Napi::Function::New(env, guarded<ForcePortableF16>));
   exports.Set("_lapackProbe", Napi::Function::New(env, guarded<LapackProbe>));
+  exports.Set("_failResults", Napi::Function::New(env, guarded<FailResults>));
 }
 #else
 void register_test_hooks(Napi::Env, Napi::Object) {}

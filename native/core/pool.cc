@@ -1,5 +1,6 @@
 #include "pool.h"
 
+#include <sys/mman.h>
 #include <sys/sysinfo.h>
 
 #include <chrono>
@@ -14,7 +15,10 @@
 namespace ws {
 namespace {
 
-constexpr std::size_t kPoolMinBytes = 64 << 10;  // smaller blocks come from malloc every time
+// Smaller blocks come from malloc every time; these and larger ones are mapped directly, so a freed block
+// that is not kept goes back to the system at once (malloc would keep it in a per-thread arena: the
+// scheduler's threads free what the JavaScript thread allocated, and RSS crept up with no leak).
+constexpr std::size_t kPoolMinBytes = 64 << 10;
 constexpr std::size_t kAlign = 64;
 constexpr auto kMaxIdle = std::chrono::seconds(30);
 
@@ -62,7 +66,7 @@ class Pool {
     if (!data) data = allocate(cap);
     Block* b = new (std::nothrow) Block();
     if (!b) {
-      std::free(data);
+      unmap(data, cap);
       throw CoreError(ErrorCode::TooLarge, "out of memory");
     }
     b->data = data;
@@ -79,7 +83,7 @@ class Pool {
       cached_ += b->capacity;
       evict_locked(Clock::now());
     } else {
-      std::free(b->data);
+      unmap(b->data, b->capacity);
     }
     delete b;
   }
@@ -96,7 +100,7 @@ class Pool {
       all.swap(free_);
       cached_ = 0;
     }
-    for (auto& c : all) std::free(c.data);
+    for (auto& c : all) unmap(c.data, c.capacity);
   }
 
  private:
@@ -105,11 +109,26 @@ class Pool {
     return bytes > SIZE_MAX - page ? bytes : (bytes + page - 1) / page * page;
   }
 
+  static void* try_allocate(std::size_t cap) {
+    if (cap < kPoolMinBytes) {
+      void* p = nullptr;
+      return posix_memalign(&p, kAlign, cap ? cap : 1) == 0 ? p : nullptr;
+    }
+    void* p = mmap(nullptr, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
+  }
+
+  static void unmap(void* p, std::size_t cap) {
+    if (cap < kPoolMinBytes)
+      std::free(p);
+    else
+      munmap(p, cap);
+  }
+
   void* allocate(std::size_t cap) {
-    void* p = nullptr;
-    if (posix_memalign(&p, kAlign, cap ? cap : 1) == 0) return p;
+    if (void* p = try_allocate(cap)) return p;
     trim();  // the cache may be what stands in the way
-    if (posix_memalign(&p, kAlign, cap ? cap : 1) == 0) return p;
+    if (void* p = try_allocate(cap)) return p;
     throw CoreError(ErrorCode::TooLarge, "could not allocate " + std::to_string(cap) + " bytes of working memory");
   }
 
@@ -139,7 +158,7 @@ class Pool {
     std::size_t drop = 0;
     while (drop < free_.size() && (cached_ > limit_ || now - free_[drop].freed > kMaxIdle)) {
       cached_ -= free_[drop].capacity;
-      std::free(free_[drop].data);
+      unmap(free_[drop].data, free_[drop].capacity);
       ++drop;
     }
     if (drop) free_.erase(free_.begin(), free_.begin() + static_cast<std::ptrdiff_t>(drop));

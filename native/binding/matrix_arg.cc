@@ -71,7 +71,7 @@ void copy_converted(void* dst, Dtype dst_dtype, const void* from, Dtype src, std
 }
 
 MatrixArg matrix_from(Napi::Env env, Napi::Value v, std::size_t rows, std::size_t cols, const CallOptions& o,
-                      const char* what) {
+                      const char* what, const Precheck& pre) {
   const TypedView tv = float_view(env, v, what);
   std::size_t count = 0;
   if (__builtin_mul_overflow(rows, cols, &count) || tv.length != count)
@@ -82,6 +82,7 @@ MatrixArg matrix_from(Napi::Env env, Napi::Value v, std::size_t rows, std::size_
   m.rows = rows;
   m.cols = cols;
   m.dtype = compute_dtype(tv.dtype, o.precision);
+  if (pre) pre(m.dtype, rows, cols);
   const bool convert = m.dtype != tv.dtype;
   if (!o.async && !tv.shared && !convert) {
     m.ptr_ = tv.data;
@@ -101,11 +102,11 @@ MatrixArg matrix_from(Napi::Env env, Napi::Value v, std::size_t rows, std::size_
   return m;
 }
 
-MatrixArg matrix_arg(const Napi::CallbackInfo& info, std::size_t i, const CallOptions& o) {
+MatrixArg matrix_arg(const Napi::CallbackInfo& info, std::size_t i, const CallOptions& o, const Precheck& pre) {
   Napi::Env env = info.Env();
   const std::size_t rows = dim_arg(env, info[i + 1], "rows");
   const std::size_t cols = dim_arg(env, info[i + 2], "cols");
-  return matrix_from(env, info[i], rows, cols, o, "data");
+  return matrix_from(env, info[i], rows, cols, o, "data", pre);
 }
 
 }  // namespace ws::binding

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 #include "../core/pool.h"
 #include "call_options.h"
@@ -17,6 +18,9 @@
 namespace ws::binding {
 
 enum class Dtype { F32, F64 };
+
+// The op's size checks, run once the dtype and shape are known and before any copy (core/preconditions.h).
+using Precheck = std::function<void(Dtype, std::size_t rows, std::size_t cols)>;
 
 class MatrixArg {
  public:
@@ -36,16 +40,17 @@ class MatrixArg {
   }
 
  private:
-  friend MatrixArg matrix_from(Napi::Env, Napi::Value, std::size_t, std::size_t, const CallOptions&, const char*);
+  friend MatrixArg matrix_from(Napi::Env, Napi::Value, std::size_t, std::size_t, const CallOptions&, const char*,
+                               const Precheck&);
   const void* ptr_ = nullptr;
   Block* hold_ = nullptr;  // the block this reads from, when it owns a reference to one
 };
 
 // Reads (typedArray, rows, cols) at info[i], info[i+1], info[i+2].
-MatrixArg matrix_arg(const Napi::CallbackInfo& info, std::size_t i, const CallOptions& o);
+MatrixArg matrix_arg(const Napi::CallbackInfo& info, std::size_t i, const CallOptions& o, const Precheck& pre = {});
 // A TypedArray at v with rows x cols elements; `what` names it in errors ("data", "matrix 3").
 MatrixArg matrix_from(Napi::Env env, Napi::Value v, std::size_t rows, std::size_t cols, const CallOptions& o,
-                      const char* what);
+                      const char* what, const Precheck& pre = {});
 
 // A Float32Array/Float64Array's element type, length and data, checked (E_DTYPE, E_DETACHED).
 struct TypedView {

@@ -2,10 +2,12 @@
 
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "../core/batch.h"
 #include "../core/eig.h"
+#include "../core/preconditions.h"
 #include "../core/svd.h"
 #include "../cusolver/gpu_linalg.h"
 #include "errors.h"
@@ -166,27 +168,48 @@ Napi::Value dispatch(Napi::Env env, MatrixArg&& m, const CallOptions& o, Args&&.
   return run_job(env, std::move(job), o);
 }
 
-template <template <typename> class J>
-Napi::Value one_matrix(const Napi::CallbackInfo& info) {
+// The core's size checks for the computing dtype, before the input is copied. LAPACK's workspace limits
+// apply when the job may run on the CPU; the shape checks in them apply to both backends.
+template <typename Check>
+Precheck precheck(const CallOptions& o, Check check) {
+  return [o, check](Dtype d, std::size_t rows, std::size_t cols) {
+    const bool cpu = !o.gpu || o.fallback;
+    if (d == Dtype::F32)
+      check(static_cast<float*>(nullptr), rows, cols, cpu);
+    else
+      check(static_cast<double*>(nullptr), rows, cols, cpu);
+  };
+}
+
+template <template <typename> class J, typename Check>
+Napi::Value one_matrix(const Napi::CallbackInfo& info, Check check) {
   const CallOptions o = call_options(info, 3);
-  return dispatch<J>(info.Env(), matrix_arg(info, 0, o), o);
+  return dispatch<J>(info.Env(), matrix_arg(info, 0, o, precheck(o, check)), o);
 }
 
 }  // namespace
 
-Napi::Value Svdvals(const Napi::CallbackInfo& info) { return one_matrix<SvdvalsJob>(info); }
-Napi::Value GramSvdvals(const Napi::CallbackInfo& info) { return one_matrix<GramSvdvalsJob>(info); }
-Napi::Value Gram(const Napi::CallbackInfo& info) { return one_matrix<GramJob>(info); }
-Napi::Value GramEigvalsh(const Napi::CallbackInfo& info) { return one_matrix<GramEigvalshJob>(info); }
+Napi::Value Svdvals(const Napi::CallbackInfo& info) {
+  return one_matrix<SvdvalsJob>(info, [](auto* t, std::size_t r, std::size_t c, bool cpu) {
+    using T = std::remove_pointer_t<decltype(t)>;
+    cpu ? precheck_svdvals<T>(r, c) : check_matrix(r, c);
+  });
+}
+
+static const auto gram_check = [](auto* t, std::size_t r, std::size_t c, bool cpu) {
+  using T = std::remove_pointer_t<decltype(t)>;
+  cpu ? void(precheck_gram<T>(r, c)) : void(gram_order(r, c));
+};
+Napi::Value GramSvdvals(const Napi::CallbackInfo& info) { return one_matrix<GramSvdvalsJob>(info, gram_check); }
+Napi::Value Gram(const Napi::CallbackInfo& info) { return one_matrix<GramJob>(info, gram_check); }
+Napi::Value GramEigvalsh(const Napi::CallbackInfo& info) { return one_matrix<GramEigvalshJob>(info, gram_check); }
 
 Napi::Value Eigvalsh(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const CallOptions o = call_options(info, 3);
-  MatrixArg m = matrix_arg(info, 0, o);
-  if (m.rows != m.cols)
-    throw_error(env, "E_SHAPE", "eigvalsh needs a square matrix, got [" + std::to_string(m.rows) + ", " +
-                                    std::to_string(m.cols) + "]");
-  return dispatch<EigvalshJob>(env, std::move(m), o);
+  return one_matrix<EigvalshJob>(info, [](auto* t, std::size_t r, std::size_t c, bool cpu) {
+    using T = std::remove_pointer_t<decltype(t)>;
+    check_square(r, c);
+    if (cpu) precheck_eigvalsh<T>(r);
+  });
 }
 
 Napi::Value Svd(const Napi::CallbackInfo& info) {
@@ -195,7 +218,13 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
   const double mode = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
   if (!(mode >= -1) || mode != static_cast<double>(static_cast<long long>(mode)) || mode > 2147483647.0)
     throw_error(env, "E_OPTION", "svd mode must be -1 (full), 0 (thin) or k > 0");
-  return dispatch<SvdJob>(env, matrix_arg(info, 0, o), o, static_cast<long long>(mode));
+  const long long md = static_cast<long long>(mode);
+  const std::size_t k = md > 0 ? static_cast<std::size_t>(md) : 0;
+  auto check = [md, k](auto* t, std::size_t r, std::size_t c, bool cpu) {
+    using T = std::remove_pointer_t<decltype(t)>;
+    cpu ? void(precheck_svd<T>(r, c, md < 0, k)) : void(svd_shape(r, c, md < 0, k));
+  };
+  return dispatch<SvdJob>(env, matrix_arg(info, 0, o, precheck(o, check)), o, md);
 }
 
 Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info) {
@@ -212,6 +241,8 @@ Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info) {
   const std::size_t esize = dtype == Dtype::F32 ? 4 : 8;
   if (__builtin_mul_overflow(rows, cols, &per) || __builtin_mul_overflow(per * esize, count, &bytes))
     throw_error(env, "E_TOO_LARGE", "the batch's total size overflows");
+  check_batch(count, rows, cols);  // before the copy, as for one matrix
+  if (!o.gpu || o.fallback) dtype == Dtype::F32 ? precheck_svdvals<float>(rows, cols) : precheck_svdvals<double>(rows, cols);
   // One contiguous copy, for sync calls too: the core and the GPU upload take one block.
   Buffer<std::uint8_t> data(bytes);
   for (std::size_t i = 0; i < count; ++i) {

@@ -51,8 +51,7 @@ Buffer<T> syrk_upper(const T* a, std::size_t rows, std::size_t cols, std::size_t
 // The Gram route's shared front half: checks, the scan that picks the scale, syrk on the scaled input.
 template <typename T>
 Buffer<T> scaled_gram_upper(const T* a, std::size_t rows, std::size_t cols, std::size_t* n, GramScale<T>* s) {
-  *n = gram_order(rows, cols);
-  require_workspace_fits(syevd_workspace(static_cast<std::int64_t>(*n)), routine_name<T>("syevd"));
+  *n = precheck_gram<T>(rows, cols);
   *s = plan_gram_scale(a, rows, cols);
   Buffer<T> scaled;
   return syrk_upper(gram_input(a, rows * cols, *s, scaled), rows, cols, *n);
@@ -62,8 +61,7 @@ Buffer<T> scaled_gram_upper(const T* a, std::size_t rows, std::size_t cols, std:
 
 template <typename T>
 Buffer<T> eigvalsh(const T* a, std::size_t n) {
-  check_square(n, n);
-  require_workspace_fits(syevd_workspace(static_cast<std::int64_t>(n)), routine_name<T>("syevd"));
+  precheck_eigvalsh<T>(n);
   require_finite_input(a, n, n);
   Buffer<T> c(n * n);
   std::memcpy(c.data(), a, n * n * sizeof(T));

@@ -9,6 +9,8 @@
 
 #include "core_error.h"
 #include "limits.h"
+#include "routine_name.h"
+#include "workspace.h"
 
 namespace ws {
 
@@ -56,6 +58,39 @@ inline void check_batch(std::size_t count, std::size_t rows, std::size_t cols) {
   check_matrix(rows, cols);
   check_dim(count, "the batch size");
   check_output(static_cast<std::uint64_t>(count) * std::min(rows, cols), "the batch's singular values");
+}
+
+// The CPU routines' full size checks (the above plus LAPACK's 64-bit workspace sizes), made by the core
+// routines themselves and, for async calls, by the binding before it copies the input: a call that can
+// only be refused is refused before a byte is copied.
+template <typename T>
+void precheck_svdvals(std::size_t rows, std::size_t cols) {
+  check_matrix(rows, cols);
+  // gesdd runs on the wide orientation (svd.cc); min and max dimensions are what the sizes depend on
+  require_workspace_fits(gesdd_workspace(static_cast<std::int64_t>(std::max(rows, cols)),
+                                         static_cast<std::int64_t>(std::min(rows, cols)), 'N'),
+                         routine_name<T>("gesdd"));
+}
+
+template <typename T>
+SvdShape precheck_svd(std::size_t rows, std::size_t cols, bool full, std::size_t k) {
+  const SvdShape sh = svd_shape(rows, cols, full, k);
+  require_workspace_fits(gesdd_workspace(static_cast<std::int64_t>(cols), static_cast<std::int64_t>(rows), full ? 'A' : 'S'),
+                         routine_name<T>("gesdd"));
+  return sh;
+}
+
+template <typename T>
+std::size_t precheck_gram(std::size_t rows, std::size_t cols) {
+  const std::size_t n = gram_order(rows, cols);
+  require_workspace_fits(syevd_workspace(static_cast<std::int64_t>(n)), routine_name<T>("syevd"));
+  return n;
+}
+
+template <typename T>
+void precheck_eigvalsh(std::size_t n) {
+  check_square(n, n);
+  require_workspace_fits(syevd_workspace(static_cast<std::int64_t>(n)), routine_name<T>("syevd"));
 }
 
 }  // namespace ws

@@ -115,14 +115,13 @@ long long gesdd_fallbacks() { return g_fallbacks.load(); }
 
 template <typename T>
 Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, std::string* routine) {
-  check_matrix(rows, cols);
+  precheck_svdvals<T>(rows, cols);
   // A row-major tall matrix is a column-major wide one, for which ?gesdd takes its LQ-first path; with
   // OpenBLAS 0.3.21 that is 1.5-2x slower than the QR-first path on the transpose (measured at 4096x1024:
   // 634 vs 424 ms f64, 478 vs 244 ms f32). Singular values do not change under transposition, so a tall
   // input is handed to LAPACK transposed (written into the work copy LAPACK needs anyway).
   const bool transpose = rows > cols;
   const View v = transpose ? view_of(rows, cols) : view_of(cols, rows);
-  require_workspace_fits(gesdd_workspace(v.m, v.n, 'N'), routine_name<T>("gesdd"));
   require_finite_input(a, rows, cols);
   Buffer<T> s(static_cast<std::size_t>(v.mn));
   T dummy = 0;
@@ -141,12 +140,11 @@ Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, std::string* r
 
 template <typename T>
 SvdResult<T> svd(const T* a, std::size_t rows, std::size_t cols, bool full, std::size_t k) {
-  const SvdShape sh = svd_shape(rows, cols, full, k);
+  const SvdShape sh = precheck_svd<T>(rows, cols, full, k);
   const View v = view_of(cols, rows);
   const char jobz = full ? 'A' : 'S';
   // LAPACK's U' (m' x ucols) is our Vt; its VT' (vtrows x n') is our U.
   const std::size_t ucols = full ? cols : sh.mn, vtrows = full ? rows : sh.mn;
-  require_workspace_fits(gesdd_workspace(v.m, v.n, jobz), routine_name<T>("gesdd"));
   require_finite_input(a, rows, cols);
   SvdResult<T> r;
   r.S.allocate(sh.mn);

@@ -119,15 +119,25 @@ describe('LAPACK workspace sizes are computed in 64 bits and checked before anyt
 
 describe('allocation failure is a typed error in both forms (in children)', () => {
   it.skipIf(underAsan)('an input copy that cannot be allocated under ulimit -v: E_TOO_LARGE sync and async (skipped under ASan, whose shadow memory needs the address space)', async () => {
+    // The cap: this machine's address space for node + weightscope with its threads started, plus room
+    // for the 400 MB input and not for a second copy of it.
+    const probe = await runModule(`
+      const ws = await import(${JSON.stringify(distUrl)});
+      const { readFileSync } = await import('node:fs');
+      await ws.svdvals({ data: new Float64Array(4), shape: [2, 2] });
+      console.log(readFileSync('/proc/self/status', 'utf8').match(/VmSize:\\s+(\\d+)/)[1]);`);
+    expect(probe.status, probe.stderr).toBe(0);
+    const baseKib = Number(probe.stdout.trim().split('\n').pop());
     const src = `
       const ws = await import(${JSON.stringify(distUrl)});
-      const a = new Float64Array(15000 * 10000); // 1.2 GB of address space: room for it, not for a second copy
+      const a = new Float64Array(5000 * 10000); // 400 MB of address space
+      const m = { data: a, shape: [5000, 10000] };
       const out = {};
-      try { ws.svdvalsSync({ data: a, shape: [15000, 10000] }); out.sync = 'ok'; } catch (e) { out.sync = e.code; }
-      try { await ws.svdvals({ data: a, shape: [15000, 10000] }); out.async = 'ok'; } catch (e) { out.async = e.code; }
-      try { await ws.gram({ data: a, shape: [15000, 10000] }); out.gram = 'ok'; } catch (e) { out.gram = e.code; }
+      try { ws.svdvalsSync(m); out.sync = 'ok'; } catch (e) { out.sync = e.code; }
+      try { await ws.svdvals(m); out.async = 'ok'; } catch (e) { out.async = e.code; }
+      try { await ws.gram(m); out.gram = 'ok'; } catch (e) { out.gram = e.code; }
       console.log(JSON.stringify(out));`;
-    const r = await runModuleUnderUlimit(src, 3 * 1024 * 1024, { timeoutMs: 120_000 });
+    const r = await runModuleUnderUlimit(src, baseKib + 400 * 1024 + 200 * 1024, { timeoutMs: 120_000 });
     expect(r.signal, r.stderr).toBeNull();
     expect(r.status, r.stderr).toBe(0);
     expect(lastJson(r.stdout)).toEqual({ sync: 'E_TOO_LARGE', async: 'E_TOO_LARGE', gram: 'E_TOO_LARGE' });

@@ -1,5 +1,6 @@
 // Module init: the raw binding that src/binding.ts wraps. Every function is registered through guarded()
 // (errors.h), so no C++ exception ever leaves the addon.
+#include <dlfcn.h>
 #include <napi.h>
 
 #include <string>
@@ -104,7 +105,20 @@ void add(Napi::Env env, Napi::Object exports, const char* name) {
   exports.Set(name, Napi::Function::New(env, guarded<F>, name));
 }
 
+// Node unloads an addon (dlclose) when the last environment that loaded it goes away, e.g. the only
+// worker_thread using weightscope is terminated. The scheduler's threads live for the process and run this
+// library's code, so the library must never be unmapped: load it once more with RTLD_NODELETE.
+void pin_library() {
+  static const bool pinned = [] {
+    Dl_info info{};
+    if (!dladdr(reinterpret_cast<void*>(&pin_library), &info) || !info.dli_fname) return false;
+    return dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  pin_library();
   auto* data = new AddonData();
   env.SetInstanceData(data);
   data->state = EnvState::create(env);

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run } from './helpers/child.js';
 import { esdPlotSvg, formatTable, htmlReport, logHistogram, toCsv, toJson } from '../src/report/index.js';
 import { reference } from './helpers/reference.js';
 
@@ -90,7 +90,7 @@ describe('HTML report', () => {
     expect(html).toContain('1-D tensor');
   });
 
-  it.skipIf(!chromium)('renders in headless Chromium and sorts the table on click (screenshot in test/output/)', () => {
+  it.skipIf(!chromium)('renders in headless Chromium and sorts the table on click (screenshot in test/output/)', async () => {
     const out = join(process.cwd(), 'test', 'output');
     mkdirSync(out, { recursive: true });
     // click the 'alpha' header once (ascending) from a script appended after the report's own
@@ -100,12 +100,12 @@ describe('HTML report', () => {
       '--disable-component-update', '--disable-sync', `--user-data-dir=${join(out, 'chromium-profile')}`];
     // Chromium must not inherit the sanitizer runtime of `npm run test:asan`
     const env = { ...process.env, LD_PRELOAD: '' };
-    const dom = spawnSync(chromium!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, env });
+    const dom = await run(chromium!, [...flags, '--dump-dom', `file://${file}`], { timeoutMs: 60_000, env });
     expect(dom.status).toBe(0);
     const order = [...dom.stdout.matchAll(/<tr><td data-v="([abc])"/g)].map((m) => m[1]);
     expect(order).toEqual(['b', 'c', 'a']); // sorted by alpha ascending: 2.5, 3.5, 4.5
     const png = join(out, 'report.png');
-    const shot = spawnSync(chromium!, [...flags, '--window-size=1200,900', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, env });
+    const shot = await run(chromium!, [...flags, '--window-size=1200,900', `--screenshot=${png}`, `file://${file}`], { timeoutMs: 60_000, env });
     expect(shot.status).toBe(0);
     expect(statSync(png).size).toBeGreaterThan(10_000);
   });

@@ -37,7 +37,7 @@ describe.skipIf(!haveCompiler)('GPU path on the CPU stand-in for CUDA (skipped w
     expect(j.numFailedTests).toBe(0);
     expect(j.numPendingTests).toBe(0);
     expect(j.numPassedTests).toBeGreaterThanOrEqual(60);
-  });
+  }, 300_000);
 
   const probe = (extra: Record<string, string>) => cudaProbeIn(mockEnv(extra));
 

@@ -93,16 +93,19 @@ describe('what callers see', () => {
       seen.maxRunning = Math.max(seen.maxRunning, s.cpuRunning);
       if (s.cpuRunning > 0) (large ? seen.blasWhileLarge : seen.blasWhileSmall).add(s.blasThreads);
     };
-    const smalls = Array.from({ length: 32 }, (_, i) => ({ data: randn(150 * 150, 60 + i), shape: [150, 150] as [number, number] }));
+    // sampled on a 1 ms timer and as each job completes (the others are then still queued or running)
+    // 250² is just under the large-job threshold (250³ < 256³): small, yet long enough that most of them are
+    // still queued or running when the first completions arrive, even under ASan
+    const smalls = Array.from({ length: 24 }, (_, i) => ({ data: randn(250 * 250, 60 + i), shape: [250, 250] as [number, number] }));
     let timer = setInterval(() => sample(false), 1);
-    await Promise.all(smalls.map((m) => svdvals(m)));
+    await Promise.all(smalls.map((m) => svdvals(m).then(() => sample(false))));
     clearInterval(timer);
     const slots = native.info().slots;
     expect(seen.maxRunning).toBeLessThanOrEqual(slots);
     expect([...seen.blasWhileSmall]).toEqual([1]);
     seen.maxRunning = 0;
     timer = setInterval(() => sample(true), 1);
-    await Promise.all([big(70), big(71)].map((m) => svdvals(m)));
+    await Promise.all([big(70), big(71), big(72)].map((m) => svdvals(m).then(() => sample(true))));
     clearInterval(timer);
     expect(seen.maxRunning).toBe(1);
     if (getThreads() > 1) expect([...seen.blasWhileLarge]).toEqual([getThreads()]);

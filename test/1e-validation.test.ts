@@ -1,6 +1,5 @@
 // Validation in src/linalg (issue 19 items 8-11), the options context, snapshots and adoption, precision,
 // the buffer pool, and SharedArrayBuffer inputs in sync calls.
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { native } from '../src/binding.js';
 import {
@@ -21,6 +20,7 @@ import {
 import { resolveContext, snapshot, isAdopted, svdvalsIn, svdvalsInSync } from '../src/linalg/internal.js';
 import { placement } from '../src/linalg/context.js';
 import { randn } from './helpers/reference.js';
+import { racingMatrix } from './helpers/sab-writer.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 const m34 = () => ({ data: randn(12, 1), shape: [3, 4] as [number, number] });
@@ -151,31 +151,19 @@ describe('snapshot and adoption', () => {
 
 describe('SharedArrayBuffer input written by another thread during sync calls', () => {
   it('every call gives a result or E_NONFINITE, never E_INTERNAL (the sync call copies it first)', async () => {
-    const rows = 48, cols = 40;
-    const sab = new SharedArrayBuffer(rows * cols * 8 + 4);
-    const data = new Float64Array(sab, 0, rows * cols);
-    data.set(randn(rows * cols, 7));
-    const writer = new Worker(
-      `const { workerData: sab, parentPort } = require('node:worker_threads');
-       const n = ${rows * cols}; const d = new Float64Array(sab, 0, n); const stop = new Int32Array(sab, n * 8, 1);
-       parentPort.postMessage('go');
-       for (let k = 0; Atomics.load(stop, 0) === 0; k++) { const i = (k * 7919) % n; d[i] = k % 3 === 0 ? NaN : k % 17; }`,
-      { eval: true, workerData: sab },
-    );
-    await new Promise((r) => writer.once('message', r));
+    const { data, shape, stop } = await racingMatrix(48, 40, 7);
     const codes = new Map<string, number>();
     for (let i = 0; i < 500; i++) {
       let c = 'ok';
       try {
-        if (i % 2) svdvalsSync({ data, shape: [rows, cols] });
-        else svdvalsSync({ data, shape: [rows, cols] }, { method: 'gram' });
+        if (i % 2) svdvalsSync({ data, shape });
+        else svdvalsSync({ data, shape }, { method: 'gram' });
       } catch (e) {
         c = e instanceof WeightscopeError ? e.code : String(e);
       }
       codes.set(c, (codes.get(c) ?? 0) + 1);
     }
-    Atomics.store(new Int32Array(sab, rows * cols * 8, 1), 0, 1);
-    await writer.terminate();
+    await stop();
     expect([...codes.keys()].every((c) => c === 'ok' || c === 'E_NONFINITE'), JSON.stringify([...codes])).toBe(true);
     expect(codes.get('E_NONFINITE') ?? 0).toBeGreaterThan(0);
   });

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { run } from './helpers/child.js';
+import { racingMatrix } from './helpers/sab-writer.js';
 import { analyzeMatrix, analyzeMatrixSync, esd, layerReportToJSON, nativeStats, svdvals, svdvalsSync, WeightscopeError, type WeightInput } from '../src/index.js';
 import { randn } from './helpers/reference.js';
 
@@ -64,19 +65,7 @@ describe('SharedArrayBuffer input mutated during async calls', () => {
   it('written by another thread while calls run: every call gives a result or E_NONFINITE, never a crash', async () => {
     const rows = 64;
     const cols = 48;
-    const sab = new SharedArrayBuffer(rows * cols * 8 + 4);
-    const data = new Float64Array(sab, 0, rows * cols);
-    data.set(randn(rows * cols, 61));
-    const stop = new Int32Array(sab, rows * cols * 8, 1);
-    // the writer flips entries between finite values and NaN as fast as it can
-    const writer = new Worker(
-      `const { workerData: sab, parentPort } = require('node:worker_threads');
-       const n = ${rows * cols}; const d = new Float64Array(sab, 0, n); const stop = new Int32Array(sab, n * 8, 1);
-       parentPort.postMessage('go');
-       for (let k = 0; Atomics.load(stop, 0) === 0; k++) { const i = (k * 7919) % n; d[i] = k % 3 === 0 ? NaN : k % 17; }`,
-      { eval: true, workerData: sab },
-    );
-    await new Promise((r) => writer.once('message', r));
+    const { data, stop } = await racingMatrix(rows, cols, 61);
     let ok = 0;
     let nonfinite = 0;
     for (let round = 0; round < 20; round++) {
@@ -93,8 +82,7 @@ describe('SharedArrayBuffer input mutated during async calls', () => {
         }
       }
     }
-    Atomics.store(stop, 0, 1);
-    await writer.terminate();
+    await stop();
     expect(ok + nonfinite).toBe(20 * 9);
     expect(nonfinite).toBeGreaterThan(0); // the writer really raced the calls
     // afterwards the same buffer, made finite again, gives the sync result

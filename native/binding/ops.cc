@@ -34,13 +34,18 @@ struct MatrixJob : PlacedJob {
   const T* a() const { return m.as<T>(); }
 };
 
-template <typename T>
-struct SvdvalsJob final : MatrixJob<T> {
+// Singular values by gesdd, or by the Gram route (Gram = true).
+template <typename T, bool Gram>
+struct SingularValuesJob final : MatrixJob<T> {
   Buffer<T> s;
   using MatrixJob<T>::MatrixJob;
-  void run_cpu() override { s = svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used); }
+  void run_cpu() override {
+    s = Gram ? gram_svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used)
+             : svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used);
+  }
   void run_gpu() override {
-    s = cuda::svdvals(this->a(), this->m.rows, this->m.cols, this->routine(), &this->routine_used);
+    s = Gram ? cuda::gram_svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used)
+             : cuda::svdvals(this->a(), this->m.rows, this->m.cols, this->routine(), &this->routine_used);
   }
   Napi::Value result(Napi::Env env) override {
     Napi::Object o = object_with(env, "S", to_typed_array(env, std::move(s)));
@@ -49,20 +54,10 @@ struct SvdvalsJob final : MatrixJob<T> {
     return o;
   }
 };
-
 template <typename T>
-struct GramSvdvalsJob final : MatrixJob<T> {
-  Buffer<T> s;
-  using MatrixJob<T>::MatrixJob;
-  void run_cpu() override { s = gram_svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used); }
-  void run_gpu() override { s = cuda::gram_svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used); }
-  Napi::Value result(Napi::Env env) override {
-    Napi::Object o = object_with(env, "S", to_typed_array(env, std::move(s)));
-    o.Set("routine", this->routine_used);
-    this->note_fallback(o);
-    return o;
-  }
-};
+using SvdvalsJob = SingularValuesJob<T, false>;
+template <typename T>
+using GramSvdvalsJob = SingularValuesJob<T, true>;
 
 // mode: 0 = thin, -1 = full, k > 0 = the top k triplets.
 template <typename T>

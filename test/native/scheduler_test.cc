@@ -152,6 +152,22 @@ class FakeTask : public Task {
   std::unique_ptr<JobKind> fallback_to;
 };
 
+std::unique_ptr<FakeTask> fake(const std::string& name, JobKind k, Log& log, std::shared_ptr<Sink> s, Latch* gate = nullptr) {
+  return std::make_unique<FakeTask>(name, k, log, std::move(s), gate);
+}
+
+// Submits a job of `kind` while `busy` small jobs blocked on a latch hold the CPU slots; true when it
+// starts before they are released.
+bool starts_while_cpu_busy(Scheduler& s, Log& log, const std::shared_ptr<Sink>& sink, Latch& gate, int busy, JobKind kind,
+                           const std::string& name) {
+  for (int i = 0; i < busy; ++i) s.submit(fake(name + "-cpu" + std::to_string(i), JobKind::Small, log, sink, &gate));
+  Latch started;
+  auto t = fake(name, kind, log, sink);
+  t->started = &started;
+  s.submit(std::move(t));
+  return started.wait_for(5s);
+}
+
 }  // namespace
 
 int main() {
@@ -266,14 +282,7 @@ int main() {
     Log log;
     auto sink = std::make_shared<Sink>(log);
     Latch g;
-    s.submit(std::make_unique<FakeTask>("c1", JobKind::Small, log, sink, &g));
-    s.submit(std::make_unique<FakeTask>("c2", JobKind::Small, log, sink, &g));
-    s.submit(std::make_unique<FakeTask>("c3", JobKind::Small, log, sink, &g));
-    Latch gpu_started;
-    auto gpu = std::make_unique<FakeTask>("G", JobKind::Gpu, log, sink);
-    gpu->started = &gpu_started;
-    s.submit(std::move(gpu));
-    check(gpu_started.wait_for(5s), "a GPU job runs while every CPU slot is busy");
+    check(starts_while_cpu_busy(s, log, sink, g, 3, JobKind::Gpu, "G"), "a GPU job runs while every CPU slot is busy");
     auto fb = std::make_unique<FakeTask>("F", JobKind::Gpu, log, sink);
     fb->fallback_to = std::make_unique<JobKind>(JobKind::Small);
     s.submit(std::move(fb));
@@ -283,13 +292,7 @@ int main() {
     check(log.ran == 5 && log.delivered == 5, "the fallen-back job ran again on the CPU and was delivered once");
     // 9. I/O jobs take no CPU slot.
     Latch g2;
-    s.submit(std::make_unique<FakeTask>("d1", JobKind::Small, log, sink, &g2));
-    s.submit(std::make_unique<FakeTask>("d2", JobKind::Small, log, sink, &g2));
-    Latch io_started;
-    auto io = std::make_unique<FakeTask>("IO", JobKind::Io, log, sink);
-    io->started = &io_started;
-    s.submit(std::move(io));
-    check(io_started.wait_for(5s), "an I/O job runs while every CPU slot is busy");
+    check(starts_while_cpu_busy(s, log, sink, g2, 2, JobKind::Io, "IO"), "an I/O job runs while every CPU slot is busy");
     // 10. Dropping an environment's queued jobs.
     auto mine = std::make_unique<FakeTask>("mine", JobKind::Small, log, sink);
     mine->owner = 7;

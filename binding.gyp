@@ -17,6 +17,7 @@
         "native/core/pool.cc",
         "native/core/scheduler.cc",
         "native/core/svd.cc",
+        "native/core/sync_scope.cc",
         "native/core/gfortran_shim.c",
         "native/binding/addon.cc",
         "native/binding/call_options.cc",

@@ -23,7 +23,7 @@ const tsanWorks =
 function build(flags: string[], name: string) {
   mkdirSync(out, { recursive: true });
   const exe = join(out, name);
-  const args = ['-std=c++17', '-O1', '-g', '-pthread', ...flags, 'native/core/scheduler.cc', 'test/native/scheduler_test.cc', '-o', exe];
+  const args = ['-std=c++17', '-O1', '-g', '-pthread', ...flags, 'native/core/scheduler.cc', 'native/core/sync_scope.cc', 'test/native/scheduler_test.cc', '-o', exe];
   return run('g++', args, { timeoutMs: 300_000, env: plainEnv }).then((cc) => ({ cc, exe }));
 }
 

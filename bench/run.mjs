@@ -96,17 +96,37 @@ async function accuracy(plan, opts, results) {
   results.accuracy = note ? { ...r, illcond_note: note } : r;
 }
 
-async function extras(plan, opts, results) {
-  await accuracy(plan, opts, results);
-  for (const n of plan.eventLoopSizes) {
+// Caller-side latencies while jobs queue, and the synchronous part of an async call (its input copy),
+// with the buffer pool and without it (WEIGHTSCOPE_POOL_MB=0: a fresh mapping every call, as before it).
+async function responsiveness(plan, opts, results) {
+  const r = plan.responsiveness;
+  log(`responsiveness: fs.readFile and svdvalsSync 64² while 1 × ${r.nLarge}² + 8 × ${r.nSmall}² async jobs queue (${r.trials} trials)`);
+  const mixed = await attempt('responsiveness', () => runNodeDriver('responsiveness', { mode: 'mixed', ...r, seed: plan.seed, threads: opts.threads }, opts.threads));
+  const snap = {};
+  for (const [label, pool] of [['pooled', undefined], ['unpooled', '0']]) {
+    log(`input copy of a ${r.snapshotN}² f64 async call (${label})`);
+    snap[label] = await attempt('snapshot', () =>
+      runNodeDriver('responsiveness', { mode: 'snapshot', n: r.snapshotN, reps: r.snapshotReps, seed: plan.seed, threads: opts.threads }, opts.threads, pool === undefined ? {} : { WEIGHTSCOPE_POOL_MB: pool }),
+    );
+  }
+  results.responsiveness = { mixed, snapshot: snap };
+}
+
+async function extras(plan, opts, results, want) {
+  if (want('accuracy')) await accuracy(plan, opts, results);
+  if (want('responsiveness')) await responsiveness(plan, opts, results);
+  if (want('eventloop')) results.event_loop = [];
+  for (const n of want('eventloop') ? plan.eventLoopSizes : []) {
     log(`event-loop lag during svdvals ${n}² f64`);
     results.event_loop.push({ n, dtype: 'f64', ...(await attempt('event loop', () => runNodeDriver('event_loop', { n, dtype: 'f64', seed: plan.seed, threads: opts.threads, idleMs: 500 }, opts.threads))) });
   }
-  for (const { n, reps } of plan.threadingSizes) {
+  if (want('threading')) results.threading = [];
+  for (const { n, reps } of want('threading') ? plan.threadingSizes : []) {
     log(`threading: 4 × svdvals ${n}² f64, concurrent vs sequential`);
     results.threading.push({ n, dtype: 'f64', ...(await attempt('threading', () => runNodeDriver('threading', { n, reps, count: 4, dtype: 'f64', seed: plan.seed, threads: opts.threads }, opts.threads))) });
   }
-  for (const dtype of ['f64', 'f32']) {
+  if (want('batch')) results.batch = [];
+  for (const dtype of want('batch') ? ['f64', 'f32'] : []) {
     log(`svdvalsBatch ${plan.batch.count} × ${plan.batch.n}² ${dtype}`);
     const cfg = { count: plan.batch.count, n: plan.batch.n, dtype, seed: plan.seed, threads: opts.threads, policy: plan.batch.policy };
     results.batch.push({ count: cfg.count, n: cfg.n, dtype, ...(await attempt('batch', () => runNodeDriver('batch', cfg, opts.threads))) });
@@ -134,7 +154,11 @@ async function main() {
     process.exit(2);
   }
   const plan = makePlan(opts);
+  const want = (part) => !opts.only || opts.only.includes(part);
+  // --only: start from the last run's results and replace just the parts measured now
+  const previous = opts.only && existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : null;
   const results = {
+    ...(previous ?? {}),
     meta: {
       date: new Date().toISOString(),
       quick: opts.quick,
@@ -147,19 +171,24 @@ async function main() {
       threads: opts.threads,
       plan,
     },
-    svdvals: [],
-    event_loop: [],
-    threading: [],
-    batch: [],
+    svdvals: previous?.svdvals ?? [],
+    event_loop: previous?.event_loop ?? [],
+    threading: previous?.threading ?? [],
+    batch: previous?.batch ?? [],
   };
+  if (previous) results.meta.plan = { ...previous.meta.plan, ...plan, sizes: want('svdvals') ? plan.sizes : previous.meta.plan.sizes };
+  if (opts.only) results.meta.only = { parts: opts.only, earlier_run: previous?.meta.only?.earlier_run ?? previous?.meta.date ?? null };
   // Other work on the machine shows as load above what the bench itself adds (at most `threads`).
   const sampler = setInterval(() => results.meta.loadavg_samples.push(os.loadavg()[0]), 5000);
   log(`weightscope bench (${opts.quick ? 'quick' : 'full'}), ${opts.threads} BLAS threads per competitor`);
   results.meta.weightscope = await runNodeDriver('weightscope', { mode: 'info', threads: opts.threads }, opts.threads);
   results.meta.python = await pythonInfo(opts);
   if (results.meta.python.skipped) log(`numpy/scipy skipped: ${results.meta.python.skipped}`);
-  await svdvalsTrials(plan, opts, results);
-  await extras(plan, opts, results);
+  if (want('svdvals')) {
+    results.svdvals = [];
+    await svdvalsTrials(plan, opts, results);
+  }
+  await extras(plan, opts, results, want);
   clearInterval(sampler);
   results.meta.loadavg_end = os.loadavg();
   results.meta.duration_s = (performance.now() - t0) / 1000;

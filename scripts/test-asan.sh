@@ -3,7 +3,8 @@
 # the whole vitest suite against it. Any ASan/UBSan report aborts the process and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx cmake-js compile --out build-asan --CDWEIGHTSCOPE_SANITIZE=ON >/tmp/weightscope-asan-build.log 2>&1 ||
+{ npx cmake-js configure --out build-asan --CDWEIGHTSCOPE_SANITIZE=ON --CDWEIGHTSCOPE_TEST_HOOKS=ON &&
+  npx cmake-js build --out build-asan; } >/tmp/weightscope-asan-build.log 2>&1 ||
   { tail -40 /tmp/weightscope-asan-build.log; exit 1; }
 addon="$PWD/build-asan/Release/weightscope.node"
 asan_rt="$(${CXX:-g++} -print-file-name=libasan.so)"

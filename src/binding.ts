@@ -15,25 +15,32 @@ export interface RawSvd {
   routine: string;
 }
 
+type Maybe<R> = R | Promise<R>;
+
+/**
+ * The raw addon (native/binding/ops.h). Numeric calls end with (flags, token): src/linalg/context.ts packs
+ * the flags (async, adopt, device, fallback, precision: native/binding/call_options.h); token 0 or a
+ * cancellation id for cancel(). An async call returns a Promise of the same object a sync one returns;
+ * `fallback` is set when backend 'auto' reran the job on the CPU after a GPU failure.
+ */
 export interface RawBinding {
   setErrorClass(cls: typeof WeightscopeError): void;
-  // device: 0 = CPU, 1 = GPU (routine by size), 2 = GPU gesvdj, 3 = GPU Xgesvdp (see native/binding/ops.h)
-  svdvals(data: FloatArray, rows: number, cols: number, async: false, device?: number): { S: FloatArray; routine: string };
-  svdvals(data: FloatArray, rows: number, cols: number, async: true, device?: number): Promise<{ S: FloatArray; routine: string }>;
+  svdvals(data: FloatArray, rows: number, cols: number, flags: number, token: number): Maybe<{ S: FloatArray; routine: string; fallback?: string }>;
+  gramSvdvals(data: FloatArray, rows: number, cols: number, flags: number, token: number): Maybe<{ S: FloatArray; routine: string; fallback?: string }>;
   /** mode: 0 thin, -1 full, k > 0 top-k */
-  svd(data: FloatArray, rows: number, cols: number, mode: number, async: false, device?: number): RawSvd;
-  svd(data: FloatArray, rows: number, cols: number, mode: number, async: true, device?: number): Promise<RawSvd>;
-  eigvalsh(data: FloatArray, n: number, n2: number, async: false, device?: number): FloatArray;
-  eigvalsh(data: FloatArray, n: number, n2: number, async: true, device?: number): Promise<FloatArray>;
-  gram(data: FloatArray, rows: number, cols: number, async: false, device?: number): { G: FloatArray; n: number };
-  gram(data: FloatArray, rows: number, cols: number, async: true, device?: number): Promise<{ G: FloatArray; n: number }>;
-  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: false, device?: number): FloatArray;
-  gramEigvalsh(data: FloatArray, rows: number, cols: number, async: true, device?: number): Promise<FloatArray>;
-  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: false, device?: number): FloatArray[];
-  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, async: true, device?: number): Promise<FloatArray[]>;
+  svd(data: FloatArray, rows: number, cols: number, mode: number, flags: number, token: number): Maybe<RawSvd>;
+  eigvalsh(data: FloatArray, n: number, n2: number, flags: number, token: number): Maybe<{ w: FloatArray; fallback?: string }>;
+  gram(data: FloatArray, rows: number, cols: number, flags: number, token: number): Maybe<{ G: FloatArray; n: number; fallback?: string }>;
+  gramEigvalsh(data: FloatArray, rows: number, cols: number, flags: number, token: number): Maybe<{ w: FloatArray; fallback?: string }>;
+  svdvalsBatch(arrays: FloatArray[], rows: number, cols: number, flags: number, token: number): Maybe<{ S: FloatArray[]; fallback?: string }>;
+  /** dtype 0 F32, 1 F64, 2 F16, 3 BF16; layout 0 as stored, 1 transpose 2-D, 2 swap axes 0/1 of 4-D; out 0 auto, 1 f32, 2 f64 */
+  readTensor(path: string, offset: number, byteLength: number, dtype: number, shape: number[], layout: number, out: number, flags: number, token: number): Maybe<{ data: FloatArray; shape: number[] }>;
+  decodeTensor(bytes: Uint8Array, dtype: number, shape: number[], layout: number, out: number, flags: number, token: number): Maybe<{ data: FloatArray; shape: number[] }>;
+  /** A copy in native memory (precision 0 as is, 1 float32, 2 float64). */
+  snapshot(data: FloatArray, rows: number, cols: number, precision: number): FloatArray;
+  /** Drops the job of `token` if it is still queued (true). */
+  cancel(token: number): boolean;
   cudaMemInfo(): { free: number; total: number } | null;
-  _cudaHold(bytes: number): boolean;
-  _cudaRelease(): void;
   cudaProbe(dirs: string[]): {
     available: boolean;
     reason: string;
@@ -52,14 +59,36 @@ export interface RawBinding {
     corename: string;
     parallel: number;
     threads: number;
+    slots: number;
+    maxThreads: number;
+    cores: number;
     largeJobFlops: number;
     linkage: 'static' | 'shared';
+    testHooks: boolean;
   };
   setThreads(n: number): void;
   getThreads(): number;
   setLargeJobFlops(flops: number): void;
-  stats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number; deviceLiveBytes: number };
-  _injectFailures(gesdd: number, gesvd: number): void;
+  stats(): {
+    liveBytes: number;
+    poolBytes: number;
+    poolLimitBytes: number;
+    poolHits: number;
+    poolMisses: number;
+    gesddFallbacks: number;
+    jobsInFlight: number;
+    deviceLiveBytes: number;
+    scheduler: { slots: number; blasThreads: number; cpuRunning: number; gpuRunning: number; ioRunning: number; syncRunning: number; cpuQueued: number; gpuQueued: number; ioQueued: number };
+  };
+  // Test hooks: present only in the dev/test build (info().testHooks), absent from the prebuilt binary.
+  _injectFailures?(gesdd: number, gesvd: number): void;
+  _cudaHold?(bytes: number): boolean;
+  _cudaRelease?(): void;
+  _forcePortableF16?(on: boolean): boolean;
+  _failResults?(n: number): void;
+  _lapackProbe?(routine: 'gesdd' | 'gesvd' | 'syevd', job: string, m: number, n: number): {
+    min: number; bound: number; iwork: number; fits: boolean; query?: number; infoAtMin?: number; infoBelowMin?: number;
+  };
 }
 
 // dist/ is CommonJS (src/package.json; dist/index.mjs is the ESM entry), so __dirname and require are the module's own.

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { nativeStats, svdvals, svdvalsSync } from '../src/index.js';
+import { distUrl, lastJson, run, underAsan } from './helpers/child.js';
 import { randn } from './helpers/reference.js';
 
 setFlagsFromString('--expose-gc');
@@ -62,11 +61,10 @@ describe('stress and leaks', () => {
     expect(nativeStats().liveBytes - live0).toBeLessThanOrEqual(1024);
   });
 
-  // the children load the compiled package (npm test builds dist/ first, in its pretest step)
-  const dist = pathToFileURL(join(process.cwd(), 'dist', 'index.js')).href;
+  const dist = distUrl;
 
-  it('worker_threads use the addon at the same time; terminating a busy worker does not crash', () => {
-    const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-workers.mjs'), dist], { encoding: 'utf8', timeout: 60_000 });
+  it('worker_threads use the addon at the same time; terminating a busy worker does not crash', async () => {
+    const r = await run(process.execPath, [join('test', 'helpers', 'child-workers.mjs'), dist]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -74,18 +72,41 @@ describe('stress and leaks', () => {
     expect(new Set(out.values).size).toBe(1);
   });
 
-  it('terminating workers in the middle of native calls (async and throwing sync ones) never aborts the process', () => {
-    const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-terminate-loop.mjs'), dist, '12'], { encoding: 'utf8', timeout: 60_000 });
+  it('terminating workers in the middle of native calls (async and throwing sync ones) never aborts the process', async () => {
+    const r = await run(process.execPath, [join('test', 'helpers', 'child-terminate-loop.mjs'), dist, '12']);
     expect(r.stderr).toBe('');
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ rounds: 12 });
   });
 
-  it('process.exit while async jobs run neither crashes nor hangs', () => {
-    for (let i = 0; i < 3; i++) {
-      const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-exit.mjs'), dist], { encoding: 'utf8', timeout: 30_000 });
-      expect(r.signal).toBeNull();
+  it('60 rounds of terminating a worker with 64 calls in flight: no native memory left, RSS flat (it grew 116 -> 288 MB)', async () => {
+    const script = join('test', 'helpers', 'child-terminate-leak.mjs');
+    // Without the buffer pool RSS itself must stay flat over 60 rounds; with it (20 rounds, at the same
+    // time), RSS less what the pool holds, which stays within its bound.
+    const runs = [['0', '60'], ['', '20']].map(([pool, rounds]) =>
+      run(process.execPath, ['--expose-gc', script, dist, rounds], { env: { ...process.env, WEIGHTSCOPE_POOL_MB: pool }, timeoutMs: 240_000 }).then((r) => ({ pool, r })),
+    );
+    for (const { pool, r } of await Promise.all(runs)) {
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.status, r.stderr).toBe(0);
+      const o = lastJson<{ rss: number[]; heldByPool: number[]; stats: { liveBytes: number; jobsInFlight: number; poolBytes: number; poolLimitBytes: number } }>(r.stdout);
+      console.log(`worker termination (pool ${pool || 'default'}): RSS ${o.rss.map((v) => v.toFixed(0)).join(' ')} MiB, pool ${o.heldByPool.map((v) => v.toFixed(0)).join(' ')} MiB`);
+      expect(o.stats.liveBytes).toBe(0);
+      expect(o.stats.jobsInFlight).toBe(0);
+      expect(o.stats.poolBytes).toBeLessThanOrEqual(o.stats.poolLimitBytes);
+      if (!underAsan) {
+        const own = o.rss.map((v, i) => v - o.heldByPool[i]);
+        expect(Math.max(...own) - own[0], `pool ${pool || 'default'}`).toBeLessThan(32);
+      }
+    }
+  });
+
+  it('process.exit while async jobs run (some inside a threaded LAPACK call) neither crashes nor hangs', async () => {
+    const rs = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, [join('test', 'helpers', 'child-exit.mjs'), dist], { timeoutMs: 30_000 })));
+    for (const r of rs) {
+      expect(r.timedOut, 'hung at exit').toBe(false);
+      expect(r.signal, r.stderr).toBeNull();
       expect(r.status).toBe(0);
     }
   });

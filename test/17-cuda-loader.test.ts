@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backends, svdvals, svdvalsSync } from '../src/index.js';
+import { run } from './helpers/child.js';
 import { cudaProbeIn } from './helpers/cuda-probe.js';
 
 function probeIn(env: Record<string, string>) {
@@ -24,7 +24,7 @@ function wheelLibDirs(): string[] {
 const wheels = wheelLibDirs().filter((d) => existsSync(join(d, 'libcusolver.so.12')) || existsSync(join(d, 'libcusolver.so.11')));
 
 describe('CUDA loader (no GPU needed)', () => {
-  it("without a usable GPU: 'auto' runs on the CPU and 'cuda' throws E_CUDA_UNAVAILABLE with the reason", async () => {
+  it.skipIf(backends().cuda.available)("without a usable GPU: 'auto' runs on the CPU and 'cuda' throws E_CUDA_UNAVAILABLE with the reason (skipped: this machine has a GPU)", async () => {
     const cuda = backends().cuda;
     expect(cuda.available).toBe(false);
     expect(cuda.reason!.length).toBeGreaterThan(10);
@@ -36,8 +36,8 @@ describe('CUDA loader (no GPU needed)', () => {
     });
   });
 
-  it('a search path with no CUDA libraries reports which libraries were not found', () => {
-    const r = probeIn({ WEIGHTSCOPE_CUDA_LIB_DIR: '/nonexistent', LD_LIBRARY_PATH: '', VIRTUAL_ENV: '', CONDA_PREFIX: '' });
+  it('a search path with no CUDA libraries reports which libraries were not found', async () => {
+    const r = await probeIn({ WEIGHTSCOPE_CUDA_LIB_DIR: '/nonexistent', LD_LIBRARY_PATH: '', VIRTUAL_ENV: '', CONDA_PREFIX: '' });
     if (r.stage === 'library') {
       expect(r.available).toBe(false);
       expect(r.reason).toMatch(/CUDA libraries not found: .*lib(cusolver|cublas|cudart)/);
@@ -49,8 +49,8 @@ describe('CUDA loader (no GPU needed)', () => {
 
   it.skipIf(wheels.length === 0)(
     'finds the pip wheels (nvidia-cusolver/cublas/cuda-runtime), resolves every symbol and stops at the driver (skipped without .venv-cuda: run scripts/setup-cuda-wheels.sh)',
-    () => {
-      const r = probeIn({ WEIGHTSCOPE_CUDA_LIB_DIR: wheels.join(':') });
+    async () => {
+      const r = await probeIn({ WEIGHTSCOPE_CUDA_LIB_DIR: wheels.join(':') });
       expect(r.missingSymbols).toEqual([]);
       expect(r.libraryPaths.cusolver).toMatch(/libcusolver\.so\.1[12]$/);
       expect(r.libraryPaths.cublas).toMatch(/libcublas\.so\.1[23]$/);
@@ -72,10 +72,8 @@ describe('CUDA loader (no GPU needed)', () => {
   const haveHeaders = includeDirs.some((d) => existsSync(join(d, 'cusolverDn.h'))) && includeDirs.some((d) => existsSync(join(d, 'crt', 'host_defines.h')));
   it.skipIf(!haveHeaders)(
     "native/cusolver/cuda_api.h matches NVIDIA's headers: every prototype and enum value (skipped without the wheels' headers and /usr/local/cuda/include)",
-    () => {
-      const r = spawnSync('g++', ['-std=c++17', '-fsyntax-only', ...includeDirs.map((d) => `-I${d}`), 'test/cuda/signature_check.cc'], {
-        encoding: 'utf8',
-      });
+    async () => {
+      const r = await run('g++', ['-std=c++17', '-fsyntax-only', ...includeDirs.map((d) => `-I${d}`), 'test/cuda/signature_check.cc']);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
     },

@@ -2,9 +2,9 @@
 // regressions: each is checked for its exact error/skip here, and every saved input is replayed through the
 // campaign's child-process harness (time limit, `ulimit -v`, memory accounting), so a fault that comes back
 // fails this file instead of the Node process.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run } from './helpers/child.js';
 import { listTensors, openModel } from '../src/index.js';
 
 const REG = join('test', 'fixtures', 'fuzz-regressions');
@@ -28,9 +28,10 @@ describe('fuzz regressions (ONNX)', () => {
     }
   });
 
-  it('every saved input replays through the fuzz harness without a finding', () => {
-    // the harness's children load dist/ (npm test builds it first, in its pretest step)
-    const r = spawnSync(process.execPath, [join('test', 'fuzz', 'run.mjs'), '--replay', REG, '--timeout-ms', '10000'], { encoding: 'utf8', timeout: 120_000 });
+  it('every saved input replays through the fuzz harness without a finding', async () => {
+    // the harness's children load dist/ (npm test builds it first, in its pretest step); awaited, not
+    // spawnSync: a blocked vitest worker times out its own RPC on a loaded machine
+    const r = await run(process.execPath, [join('test', 'fuzz', 'run.mjs'), '--replay', REG, '--timeout-ms', '10000'], { timeoutMs: 120_000 });
     expect(r.stdout).toMatch(/replay: \d+ saved inputs, 0 findings/);
     expect(r.status).toBe(0);
   });

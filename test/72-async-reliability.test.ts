@@ -1,13 +1,14 @@
 // Async safety: many analyzeMatrix calls in flight equal the sync results; process.exit during analyze() of a
 // real model neither crashes nor hangs; a SharedArrayBuffer input written by another thread during async
 // calls gives a result or a WeightscopeError, never a crash.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { analyzeMatrix, analyzeMatrixSync, esd, nativeStats, svdvals, svdvalsSync, WeightscopeError, type WeightInput } from '../src/index.js';
 import { layerReportToJSON } from '../src/metrics/heavytail/index.js';
+import { run } from './helpers/child.js';
+import { racingMatrix } from './helpers/sab-writer.js';
 import { randn } from './helpers/reference.js';
 
 describe('64 analyzeMatrix calls in flight', () => {
@@ -35,10 +36,10 @@ describe('process.exit during analyze() of a real model', () => {
     'node_modules/@vladmandic/face-api/model/face_landmark_68_tiny_model-weights_manifest.json',
   ];
   for (const model of models) {
-    it(`${model.split('/').pop()}: exit after 1 and 5 layers and from a timer — exit code 0, no signal, no output`, () => {
+    it(`${model.split('/').pop()}: exit after 1 and 5 layers and from a timer — exit code 0, no signal, no output`, async () => {
       for (const when of ['1', '5', 'timer:40']) {
-        const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-exit-analyze.mjs'), dist, model, when], { encoding: 'utf8', timeout: 60_000 });
-        expect(r.error, `${when}: ${r.error}`).toBeUndefined(); // a hang ends in ETIMEDOUT here
+        const r = await run(process.execPath, [join('test', 'helpers', 'child-exit-analyze.mjs'), dist, model, when], { timeoutMs: 60_000 });
+        expect(r.timedOut, `${when}: hung`).toBe(false);
         expect(r.signal, when).toBeNull();
         expect(r.stderr, when).toBe('');
         expect(r.status, when).toBe(0);
@@ -65,19 +66,7 @@ describe('SharedArrayBuffer input mutated during async calls', () => {
   it('written by another thread while calls run: every call gives a result or E_NONFINITE, never a crash', async () => {
     const rows = 64;
     const cols = 48;
-    const sab = new SharedArrayBuffer(rows * cols * 8 + 4);
-    const data = new Float64Array(sab, 0, rows * cols);
-    data.set(randn(rows * cols, 61));
-    const stop = new Int32Array(sab, rows * cols * 8, 1);
-    // the writer flips entries between finite values and NaN as fast as it can
-    const writer = new Worker(
-      `const { workerData: sab, parentPort } = require('node:worker_threads');
-       const n = ${rows * cols}; const d = new Float64Array(sab, 0, n); const stop = new Int32Array(sab, n * 8, 1);
-       parentPort.postMessage('go');
-       for (let k = 0; Atomics.load(stop, 0) === 0; k++) { const i = (k * 7919) % n; d[i] = k % 3 === 0 ? NaN : k % 17; }`,
-      { eval: true, workerData: sab },
-    );
-    await new Promise((r) => writer.once('message', r));
+    const { data, stop } = await racingMatrix(rows, cols, 61);
     let ok = 0;
     let nonfinite = 0;
     for (let round = 0; round < 20; round++) {
@@ -94,8 +83,7 @@ describe('SharedArrayBuffer input mutated during async calls', () => {
         }
       }
     }
-    Atomics.store(stop, 0, 1);
-    await writer.terminate();
+    await stop();
     expect(ok + nonfinite).toBe(20 * 9);
     expect(nonfinite).toBeGreaterThan(0); // the writer really raced the calls
     // afterwards the same buffer, made finite again, gives the sync result

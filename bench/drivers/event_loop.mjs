@@ -1,4 +1,4 @@
-// Event-loop delay while one async svdvals runs on the libuv pool (perf_hooks.monitorEventLoopDelay).
+// Event-loop delay while one async svdvals runs on the native scheduler's threads (perf_hooks.monitorEventLoopDelay).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as ws from '../../dist/index.js';
 import { gaussianMatrix } from '../lib/gaussian.mjs';

@@ -8,9 +8,13 @@ export const HELP = `usage: npm run bench -- [options]
   --no-python        skip numpy/scipy (also skipped, with the reason, when python3 or numpy is missing)
   --threads N        BLAS threads for every competitor (default: all cores = ${os.availableParallelism()})
   --python PATH      python interpreter (default: python3)
+  --only LIST        measure only these parts (svdvals, accuracy, eventloop, threading, batch, responsiveness)
+                     and keep the other parts of bench/results.json as they are
   --report           measure nothing: re-print the tables and regenerate README.md from bench/results.json
   --help
 `;
+
+export const PARTS = ['svdvals', 'accuracy', 'eventloop', 'threading', 'batch', 'responsiveness'];
 
 export function parseSizes(text) {
   return text.split(',').map((part) => {
@@ -24,7 +28,7 @@ export function parseSizes(text) {
 }
 
 export function parseArgs(argv) {
-  const o = { quick: false, sizes: null, python: true, pythonPath: 'python3', threads: os.availableParallelism(), help: false, report: false };
+  const o = { quick: false, sizes: null, python: true, pythonPath: 'python3', threads: os.availableParallelism(), help: false, report: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -37,6 +41,11 @@ export function parseArgs(argv) {
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a === '--sizes') o.sizes = parseSizes(value());
     else if (a === '--python') o.pythonPath = value();
+    else if (a === '--only') {
+      o.only = value().split(',').map((x) => x.trim());
+      const bad = o.only.filter((x) => !PARTS.includes(x));
+      if (bad.length) throw new Error(`--only: unknown part(s) ${bad.join(', ')} (known: ${PARTS.join(', ')})`);
+    }
     else if (a === '--threads') {
       o.threads = Number(value());
       if (!Number.isSafeInteger(o.threads) || o.threads < 1) throw new Error('--threads expects a positive integer');
@@ -61,6 +70,8 @@ export function makePlan(o) {
     // 128^2 and 256^2 (exactly 256^3 flops) run side by side; the large-job rule is strictly above 256^3.
     threadingSizes: q ? [{ n: 128, reps: 5 }, { n: 512, reps: 3 }] : [{ n: 128, reps: 9 }, { n: 256, reps: 9 }, { n: 2048, reps: 3 }],
     batch: { count: 100, n: 100, policy: q ? { targetMs: 300, minReps: 3, maxReps: 7 } : { targetMs: 2000, minReps: 5, maxReps: 21 } },
+    // One large (1536², above the large-job threshold) and eight small (256²) async jobs in flight.
+    responsiveness: { nLarge: q ? 768 : 1536, nSmall: 256, trials: q ? 4 : 12, snapshotN: q ? 1024 : 2048, snapshotReps: q ? 3 : 7 },
     seed: 12345,
   };
 }

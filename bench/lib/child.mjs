@@ -44,8 +44,8 @@ export async function runJson(cmd, args, env) {
 }
 
 /** node bench/drivers/<name>.mjs '<config json>' */
-export function runNodeDriver(name, config, threads) {
-  return runJson(process.execPath, [path.join(BENCH, 'drivers', `${name}.mjs`), JSON.stringify(config)], threadEnv(threads));
+export function runNodeDriver(name, config, threads, extraEnv = {}) {
+  return runJson(process.execPath, [path.join(BENCH, 'drivers', `${name}.mjs`), JSON.stringify(config)], { ...threadEnv(threads), ...extraEnv });
 }
 
 /** python3 bench/drivers/numpy_driver.py <cmd> --threads T <flags> */

@@ -2,7 +2,7 @@
 
 export const COMPETITORS = [
   { id: 'ws-sync', short: 'ws sync', label: 'weightscope svdvalsSync(m) — ?gesdd JOBZ=N' },
-  { id: 'ws-async', short: 'ws svdvals', label: 'weightscope await svdvals(m) — ?gesdd JOBZ=N on the libuv pool' },
+  { id: 'ws-async', short: 'ws svdvals', label: 'weightscope await svdvals(m) — ?gesdd JOBZ=N on the native scheduler threads' },
   { id: 'ws-gram', short: 'ws gram', label: "weightscope await svdvals(m, {method:'gram'}) — ?syrk + ?syevd" },
   { id: 'numpy', short: 'numpy', label: 'numpy.linalg.svd(a, compute_uv=False) (numpy.linalg computes float32 input in float64, then casts)' },
   { id: 'scipy-gesdd', short: 'scipy gesdd', label: "scipy.linalg.svd(a, compute_uv=False, lapack_driver='gesdd', check_finite=False) (= scipy.linalg.svdvals)" },

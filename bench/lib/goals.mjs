@@ -1,6 +1,6 @@
 // The performance goals from the "Native LAPACK core" issue, evaluated on one run's results.
 import { medianOf } from './competitors.mjs';
-import { fmtRatio } from './table.mjs';
+import { fmtMs, fmtRatio } from './table.mjs';
 
 const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
 
@@ -23,6 +23,13 @@ export function evaluateGoals(results) {
     if (t.error) continue;
     const r = t.concurrent_ms / t.sequential_ms;
     out.push(goal(`4 concurrent async svdvals ${t.n}² ${t.dtype} vs one after another`, 'concurrent ≤ 1.05 × sequential', r, (v) => v <= 1.05, `${fmtRatio(r)} sequential's time`));
+  }
+  const mx = results.responsiveness?.mixed;
+  if (mx && !mx.error) {
+    const q = `while 1 × ${mx.nLarge}² + 8 × ${mx.nSmall}² async jobs queue`;
+    out.push(goal(`fs.readFile of a tiny file ${q}`, '≤ 20 ms (worst of the trials)', mx.readfile_ms.max, (v) => v <= 20, `${fmtMs(mx.readfile_ms.max)} worst, ${fmtMs(mx.readfile_ms.median)} median`));
+    out.push(goal(`svdvalsSync 64² during a large async job (${mx.sync_during_large}/${mx.trials} trials had it running)`, '≤ 20 ms (worst)', mx.sync64_ms.max, (v) => v <= 20 && mx.sync_during_large > 0, `${fmtMs(mx.sync64_ms.max)} worst, ${fmtMs(mx.sync64_ms.median)} median`));
+    out.push(goal(`largest event-loop stall ${q}`, '≤ 20 ms', mx.max_stall_ms, (v) => v <= 20, fmtMs(mx.max_stall_ms)));
   }
   return out;
 }

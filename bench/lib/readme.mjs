@@ -40,6 +40,7 @@ function metaSection(meta) {
     py.skipped
       ? `- numpy/scipy: skipped (${py.skipped})`
       : `- python ${py.python}, numpy ${py.numpy} (${py.numpy_blas?.['openblas configuration'] ?? py.numpy_blas?.name}), scipy ${py.scipy ?? 'missing'} (${py.scipy_blas?.['openblas configuration'] ?? py.scipy_blas?.name ?? ''}); runtime BLAS threads: ${(py.openblas_runtime ?? []).map((o) => `${o.filepath.split('/').pop()} = ${o.num_threads}`).join(', ')}`,
+    ...(meta.only ? [`- this run measured only: ${meta.only.parts.join(', ')} (\`--only\`); the other tables are from the run of ${meta.only.earlier_run ?? 'an earlier date'}`] : []),
     `- run took ${(meta.duration_s / 60).toFixed(1)} min; sizes ${meta.plan.sizes.map(([r, c]) => (r === c ? r : `${r}x${c}`)).join(', ')}; raw numbers in [results.json](results.json)`,
     '',
   ];

@@ -100,6 +100,36 @@ function eventLoopTable(results) {
   };
 }
 
+function responsivenessTables(results) {
+  const r = results.responsiveness;
+  if (!r) return [];
+  const mx = r.mixed;
+  const rows = mx?.error
+    ? [[mx.error, '', '', '']]
+    : [
+        ['fs.readFile (tiny file)', fmtMs(mx.readfile_ms.median), fmtMs(mx.readfile_ms.max), `${mx.queued_at_read}+ jobs still queued when it returned`],
+        ['svdvalsSync 64²', fmtMs(mx.sync64_ms.median), fmtMs(mx.sync64_ms.max), `the large job was running in ${mx.sync_during_large}/${mx.trials} trials`],
+        ['submitting the 9 async calls (their input copies)', fmtMs(mx.submit_ms.median), fmtMs(mx.submit_ms.max), 'synchronous part, on the event loop'],
+        ['largest event-loop stall', '', fmtMs(mx.max_stall_ms), 'monitorEventLoopDelay over all trials, the sync call excluded'],
+      ];
+  const snapRow = (label, s) => (s?.error ? [label, s.error, '', ''] : [label, fmtMs(s.cold_ms), fmtMs(s.warm_ms), s.pool_limit ? `pool bound ${(s.pool_limit / 2 ** 20).toFixed(0)} MiB` : 'pool off (WEIGHTSCOPE_POOL_MB=0): a fresh mapping per call']);
+  const n = results.meta.plan.responsiveness?.snapshotN;
+  return [
+    {
+      title: `Caller side while 1 × ${mx?.nLarge}² and 8 × ${mx?.nSmall}² async svdvals are in flight (${mx?.trials} trials)`,
+      headers: ['what', 'median', 'worst', 'note'],
+      rows,
+      notes: ['The jobs wait in the native scheduler\'s queue holding no libuv thread, so fs calls are not queued behind them; a sync call runs at once on the caller\'s thread.'],
+    },
+    {
+      title: `The synchronous part of an async call on a ${n}² float64 input (${((n * n * 8) / 2 ** 20).toFixed(0)} MiB): its input copy`,
+      headers: ['buffers', 'first call', 'later calls (median)', 'note'],
+      rows: [snapRow('pooled (default)', r.snapshot?.pooled), snapRow('unpooled', r.snapshot?.unpooled)],
+      notes: ['Later calls of the same shape copy into warm pages from the pool; without it every copy page-faults a fresh mapping (the first call always does).'],
+    },
+  ];
+}
+
 function threadingTable(results) {
   return {
     title: 'Threading policy: 4 async svdvals at once vs one after another (f64)',
@@ -132,5 +162,5 @@ function checksTable(results) {
 }
 
 export function buildTables(results) {
-  return [timesTable(results), ratioTable(results), goalsTable(results), ...accuracyTables(results), eventLoopTable(results), threadingTable(results), batchTable(results), checksTable(results)];
+  return [timesTable(results), ratioTable(results), goalsTable(results), ...accuracyTables(results), eventLoopTable(results), ...responsivenessTables(results), threadingTable(results), batchTable(results), checksTable(results)];
 }

@@ -65,30 +65,3 @@ Napi::Value CudaMemInfo(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace ws::binding
-
-namespace ws::binding {
-namespace {
-std::vector<void*> g_held;  // device memory held by _cudaHold (main thread only)
-}
-
-// Test hooks: hold `bytes` of device memory (a busy GPU, to reach the E_CUDA_OOM paths without a huge
-// input), and give it all back. Return false when CUDA is not loaded or the allocation fails.
-Napi::Value CudaHold(const Napi::CallbackInfo& info) {
-  const cuda::Api* a = cuda::api();
-  void* p = nullptr;
-  const double bytes = info[0].As<Napi::Number>().DoubleValue();
-  if (!a || !(bytes > 0) || a->cudaMalloc(&p, static_cast<std::size_t>(bytes)) != cuda::kCudaSuccess)
-    return Napi::Boolean::New(info.Env(), false);
-  g_held.push_back(p);
-  return Napi::Boolean::New(info.Env(), true);
-}
-
-Napi::Value CudaRelease(const Napi::CallbackInfo& info) {
-  const cuda::Api* a = cuda::api();
-  for (void* p : g_held)
-    if (a) a->cudaFree(p);
-  g_held.clear();
-  return info.Env().Undefined();
-}
-
-}  // namespace ws::binding

@@ -1,5 +1,7 @@
 #include "errors.h"
 
+#include "addon_data.h"
+
 namespace ws::binding {
 
 Napi::Error make_error(Napi::Env env, const std::string& code, const std::string& message, const std::string& routine,

@@ -2,8 +2,9 @@
 
 #include <exception>
 #include <new>
-#include <string>
 
+#include "addon_data.h"
+#include "env_state.h"
 #include "errors.h"
 
 namespace ws::binding {
@@ -13,87 +14,113 @@ std::atomic<int>& jobs_in_flight() {
   return n;
 }
 
-namespace {
+#ifdef WEIGHTSCOPE_TEST_HOOKS
+std::atomic<int> g_fail_results{0};
+void fail_next_results(int n) { g_fail_results = n; }
+static bool result_fails() {
+  int v = g_fail_results.load();
+  while (v > 0)
+    if (g_fail_results.compare_exchange_weak(v, v - 1)) return true;
+  return false;
+}
+#else
+static bool result_fails() { return false; }
+#endif
 
-struct Failure {
-  bool set = false;
-  std::string code, message, routine;
-  long long info = 0;
-};
-
-// Runs the job under its BLAS lease; converts every exception into a Failure.
-void execute_guarded(Job& job, Failure& f) {
+Failure failure_of(std::exception_ptr e) {
   try {
-    BlasScheduler::Lease lease(BlasScheduler::instance(), job.mode);
-    job.execute();
-  } catch (const CoreError& e) {
-    f = {true, code_name(e.code), e.what(), e.routine, e.info};
+    std::rethrow_exception(e);
+  } catch (const CoreError& c) {
+    return {true, code_name(c.code), c.what(), c.routine, c.info};
   } catch (const std::bad_alloc&) {
-    f = {true, "E_TOO_LARGE", "out of memory while computing", "", 0};
-  } catch (const std::exception& e) {
-    f = {true, "E_INTERNAL", e.what(), "", 0};
+    return {true, "E_TOO_LARGE", "out of memory while computing", "", 0};
+  } catch (const std::exception& x) {
+    return {true, "E_INTERNAL", x.what(), "", 0};
+  } catch (...) {
+    return {true, "E_INTERNAL", "unknown native exception", "", 0};
   }
 }
 
-class Worker : public Napi::AsyncWorker {
+// The scheduler's view of a job: runs it, keeps what it threw, holds the Promise's deferred.
+class JobTask final : public Task {
  public:
-  Worker(Napi::Env env, std::unique_ptr<Job> job)
-      : Napi::AsyncWorker(env, "weightscope"), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {
+  JobTask(std::unique_ptr<Job> job, napi_deferred d) : job_(std::move(job)), deferred_(d) {
+    kind = job_->kind;
     ++jobs_in_flight();
   }
-  ~Worker() override { --jobs_in_flight(); }
-  Napi::Promise promise() { return deferred_.Promise(); }
+  ~JobTask() override { --jobs_in_flight(); }
 
-  void Execute() override { execute_guarded(*job_, failure_); }
-
-  // Settles the promise. When the environment is shutting down (a worker thread terminated, process
-  // exiting) N-API calls fail and node-addon-api throws: nothing can be delivered then, so every
-  // exception is swallowed here rather than escaping into std::terminate.
-  void OnOK() override {
+  bool run(RunContext& ctx) noexcept override {
     try {
-      settle();
+      job_->ctx_ = &ctx;
+      job_->again_ = false;
+      job_->execute();
+      job_->ctx_ = nullptr;
+      if (job_->again_) {
+        kind = job_->kind;
+        return true;
+      }
+    } catch (...) {
+      failure_ = failure_of(std::current_exception());
+    }
+    return false;
+  }
+
+  // JavaScript thread: resolve or reject. Nothing escapes: in a dying environment N-API calls fail and
+  // node-addon-api throws; the promise cannot be delivered then anyway.
+  void settle(napi_env raw) noexcept {
+    try {
+      Napi::Env env(raw);
+      Napi::HandleScope scope(env);
+      if (outcome == Outcome::Cancelled || outcome == Outcome::Dropped) {
+        reject(env, make_error(env, "E_ABORTED", "the call was cancelled before it started").Value());
+      } else if (failure_.set) {
+        reject(env, make_error(env, failure_.code, failure_.message, failure_.routine, failure_.info).Value());
+      } else {
+        Napi::Value v;
+        try {
+          if (result_fails()) throw CoreError(ErrorCode::Internal, "injected failure (test hook)");
+          v = job_->result(env);
+        } catch (const Napi::Error& e) {
+          return reject(env, e.Value());
+        } catch (...) {
+          const Failure f = failure_of(std::current_exception());
+          return reject(env, make_error(env, f.code, "building the result failed: " + f.message).Value());
+        }
+        napi_resolve_deferred(env, deferred_, v);
+      }
     } catch (...) {
     }
   }
 
-  void settle() {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (failure_.set) {
-      deferred_.Reject(make_error(env, failure_.code, failure_.message, failure_.routine, failure_.info).Value());
-      return;
-    }
-    Napi::Value value;
-    try {
-      value = job_->result(env);
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-      return;
-    } catch (const std::exception& e) {
-      deferred_.Reject(make_error(env, "E_INTERNAL", e.what()).Value());
-      return;
-    }
-    deferred_.Resolve(value);
-  }
-
  private:
+  void reject(Napi::Env env, napi_value e) { napi_reject_deferred(env, deferred_, e); }
+
   std::unique_ptr<Job> job_;
-  Napi::Promise::Deferred deferred_;
+  napi_deferred deferred_;
   Failure failure_;
 };
 
-}  // namespace
+void settle_task(napi_env env, std::unique_ptr<Task> t) noexcept { static_cast<JobTask*>(t.get())->settle(env); }
 
-Napi::Value run_job(Napi::Env env, std::unique_ptr<Job> job, bool async) {
-  if (async) {
-    auto* w = new Worker(env, std::move(job));
-    Napi::Promise p = w->promise();
-    w->Queue();
-    return p;
+Napi::Value run_job(Napi::Env env, std::unique_ptr<Job> job, const CallOptions& opts) {
+  if (opts.async) {
+    napi_deferred d = nullptr;
+    napi_value promise = nullptr;
+    NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &d, &promise), Napi::Value());
+    auto* data = env.GetInstanceData<AddonData>();
+    data->state->submit(std::make_unique<JobTask>(std::move(job), d), opts.token);
+    return Napi::Value(env, promise);
   }
-  Failure f;
-  execute_guarded(*job, f);
-  if (f.set) throw make_error(env, f.code, f.message, f.routine, f.info);
+  // Sync: at once on this thread, resources taken without waiting (core/scheduler.h, SyncScope).
+  for (;;) {
+    Scheduler::SyncScope scope(Scheduler::instance(), job->kind);
+    job->ctx_ = &scope.context();
+    job->again_ = false;
+    job->execute();
+    job->ctx_ = nullptr;
+    if (!job->again_) break;
+  }
   return job->result(env);
 }
 

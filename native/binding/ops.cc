@@ -1,86 +1,75 @@
 #include "ops.h"
 
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "../core/batch.h"
 #include "../core/eig.h"
+#include "../core/preconditions.h"
 #include "../core/svd.h"
 #include "../cusolver/gpu_linalg.h"
 #include "errors.h"
-#include "job.h"
 #include "matrix_arg.h"
+#include "native_array.h"
+#include "placed_job.h"
 
 namespace ws::binding {
 namespace {
 
-bool async_arg(const Napi::CallbackInfo& info, std::size_t i) { return info.Length() > i && info[i].ToBoolean(); }
+Napi::Object object_with(Napi::Env env, const char* key, Napi::Value v) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set(key, v);
+  return o;
+}
 
-// Where a job runs, from the device argument: 0 = CPU (OpenBLAS), 1 = GPU with the routine picked by
-// size, 2 = GPU gesvdj, 3 = GPU Xgesvdp. The TypeScript layer resolves 'auto' before calling.
-struct Target {
-  bool gpu = false;
-  cuda::SvdRoutine routine = cuda::SvdRoutine::Auto;
+// A job over one input matrix, computing in T.
+template <typename T>
+struct MatrixJob : PlacedJob {
+  MatrixArg m;
+  std::string routine_used;
+  MatrixJob(MatrixArg&& a, const CallOptions& o)
+      : PlacedJob(o, Scheduler::instance().cpu_kind(a.rows, a.cols)), m(std::move(a)) {}
+  const T* a() const { return m.as<T>(); }
 };
 
-Target target_arg(const Napi::CallbackInfo& info, std::size_t i) {
-  const int d = info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().Int32Value() : 0;
-  if (d < 0 || d > 3) throw_error(info.Env(), "E_OPTION", "device must be 0..3, got " + std::to_string(d));
-  return {d > 0, d > 0 ? static_cast<cuda::SvdRoutine>(d - 1) : cuda::SvdRoutine::Auto};
-}
-
-// Builds the job for the argument's dtype and runs it; snapshots the input first when async.
-template <template <typename> class J, typename... Args>
-Napi::Value dispatch(Napi::Env env, MatrixArg&& m, bool async, Target t, Args&&... args) {
-  if (async) m.snapshot();
-  const BlasScheduler::Mode mode = t.gpu ? BlasScheduler::Mode::Gpu : BlasScheduler::instance().mode_for(m.rows, m.cols);
-  std::unique_ptr<Job> job;
-  if (m.dtype == Dtype::F32)
-    job = std::make_unique<J<float>>(std::move(m), t, std::forward<Args>(args)...);
-  else
-    job = std::make_unique<J<double>>(std::move(m), t, std::forward<Args>(args)...);
-  job->mode = mode;
-  return run_job(env, std::move(job), async);
-}
-
-template <typename T>
-struct SvdvalsJob : Job {
-  MatrixArg m;
-  Target t;
+// Singular values by gesdd, or by the Gram route (Gram = true).
+template <typename T, bool Gram>
+struct SingularValuesJob final : MatrixJob<T> {
   Buffer<T> s;
-  std::string routine;
-  SvdvalsJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
-  void execute() override {
-    s = t.gpu ? cuda::svdvals(m.as<T>(), m.rows, m.cols, t.routine, &routine)
-              : svdvals(m.as<T>(), m.rows, m.cols, &routine);
+  using MatrixJob<T>::MatrixJob;
+  void run_cpu() override {
+    s = Gram ? gram_svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used)
+             : svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used);
+  }
+  void run_gpu() override {
+    s = Gram ? cuda::gram_svdvals(this->a(), this->m.rows, this->m.cols, &this->routine_used)
+             : cuda::svdvals(this->a(), this->m.rows, this->m.cols, this->routine(), &this->routine_used);
   }
   Napi::Value result(Napi::Env env) override {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("S", to_typed_array(env, std::move(s)));
-    o.Set("routine", routine);
+    Napi::Object o = object_with(env, "S", to_typed_array(env, std::move(s)));
+    o.Set("routine", this->routine_used);
+    this->note_fallback(o);
     return o;
   }
 };
-
-// mode: 0 = thin, -1 = full, k > 0 = top-k through gesvdx.
 template <typename T>
-struct SvdJob : Job {
-  MatrixArg m;
-  Target t;
-  long long k;
+using SvdvalsJob = SingularValuesJob<T, false>;
+template <typename T>
+using GramSvdvalsJob = SingularValuesJob<T, true>;
+
+// mode: 0 = thin, -1 = full, k > 0 = the top k triplets.
+template <typename T>
+struct SvdJob final : MatrixJob<T> {
+  long long mode;
   SvdResult<T> r;
-  SvdJob(MatrixArg&& a, Target tt, long long kk) : m(std::move(a)), t(tt), k(kk) {}
-  void execute() override {
-    if (t.gpu)
-      r = cuda::svd(m.as<T>(), m.rows, m.cols, k < 0, k > 0 ? static_cast<std::size_t>(k) : 0, t.routine);
-    else
-      r = k > 0 ? svd_topk(m.as<T>(), m.rows, m.cols, static_cast<std::size_t>(k))
-                : svd(m.as<T>(), m.rows, m.cols, k < 0);
-  }
+  SvdJob(MatrixArg&& a, const CallOptions& o, long long md) : MatrixJob<T>(std::move(a), o), mode(md) {}
+  std::size_t k() const { return mode > 0 ? static_cast<std::size_t>(mode) : 0; }
+  void run_cpu() override { r = svd(this->a(), this->m.rows, this->m.cols, mode < 0, k()); }
+  void run_gpu() override { r = cuda::svd(this->a(), this->m.rows, this->m.cols, mode < 0, k(), this->routine()); }
   Napi::Value result(Napi::Env env) override {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("U", to_typed_array(env, std::move(r.U)));
+    Napi::Object o = object_with(env, "U", to_typed_array(env, std::move(r.U)));
     o.Set("S", to_typed_array(env, std::move(r.S)));
     o.Set("Vt", to_typed_array(env, std::move(r.Vt)));
     Napi::Array us = Napi::Array::New(env, 2), vs = Napi::Array::New(env, 2);
@@ -91,63 +80,62 @@ struct SvdJob : Job {
     o.Set("uShape", us);
     o.Set("vtShape", vs);
     o.Set("routine", r.routine);
+    this->note_fallback(o);
     return o;
   }
 };
 
 template <typename T>
-struct EigvalshJob : Job {
-  MatrixArg m;
-  Target t;
+struct EigvalshJob final : MatrixJob<T> {
   Buffer<T> w;
-  EigvalshJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
-  void execute() override { w = t.gpu ? cuda::eigvalsh(m.as<T>(), m.rows) : eigvalsh(m.as<T>(), m.rows); }
-  Napi::Value result(Napi::Env env) override { return to_typed_array(env, std::move(w)); }
+  using MatrixJob<T>::MatrixJob;
+  void run_cpu() override { w = eigvalsh(this->a(), this->m.rows); }
+  void run_gpu() override { w = cuda::eigvalsh(this->a(), this->m.rows); }
+  Napi::Value result(Napi::Env env) override {
+    Napi::Object o = object_with(env, "w", to_typed_array(env, std::move(w)));
+    this->note_fallback(o);
+    return o;
+  }
 };
 
 template <typename T>
-struct GramJob : Job {
-  MatrixArg m;
-  Target t;
+struct GramJob final : MatrixJob<T> {
   Buffer<T> g;
   std::size_t n = 0;
-  GramJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
-  void execute() override {
-    g = t.gpu ? cuda::gram(m.as<T>(), m.rows, m.cols, &n) : gram(m.as<T>(), m.rows, m.cols, &n);
-  }
+  using MatrixJob<T>::MatrixJob;
+  void run_cpu() override { g = gram(this->a(), this->m.rows, this->m.cols, &n); }
+  void run_gpu() override { g = cuda::gram(this->a(), this->m.rows, this->m.cols, &n); }
   Napi::Value result(Napi::Env env) override {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("G", to_typed_array(env, std::move(g)));
+    Napi::Object o = object_with(env, "G", to_typed_array(env, std::move(g)));
     o.Set("n", Napi::Number::New(env, static_cast<double>(n)));
+    this->note_fallback(o);
     return o;
   }
 };
 
 template <typename T>
-struct GramEigvalshJob : Job {
-  MatrixArg m;
-  Target t;
+struct GramEigvalshJob final : MatrixJob<T> {
   Buffer<T> w;
-  GramEigvalshJob(MatrixArg&& a, Target tt) : m(std::move(a)), t(tt) {}
-  void execute() override {
-    w = t.gpu ? cuda::gram_eigvalsh(m.as<T>(), m.rows, m.cols) : gram_eigvalsh(m.as<T>(), m.rows, m.cols);
+  using MatrixJob<T>::MatrixJob;
+  void run_cpu() override { w = gram_eigvalsh(this->a(), this->m.rows, this->m.cols); }
+  void run_gpu() override { w = cuda::gram_eigvalsh(this->a(), this->m.rows, this->m.cols); }
+  Napi::Value result(Napi::Env env) override {
+    Napi::Object o = object_with(env, "w", to_typed_array(env, std::move(w)));
+    this->note_fallback(o);
+    return o;
   }
-  Napi::Value result(Napi::Env env) override { return to_typed_array(env, std::move(w)); }
 };
 
 template <typename T>
-struct BatchJob : Job {
-  Buffer<std::uint8_t> data;  // count matrices, contiguous
+struct BatchJob final : PlacedJob {
+  Buffer<std::uint8_t> data;  // count matrices, contiguous, already in T
   std::size_t count, rows, cols;
-  int threads;
-  Target t;
   Buffer<T> s;
-  BatchJob(Buffer<std::uint8_t>&& d, std::size_t c, std::size_t r, std::size_t cl, int th, Target tt)
-      : data(std::move(d)), count(c), rows(r), cols(cl), threads(th), t(tt) {}
-  void execute() override {
-    const T* a = reinterpret_cast<const T*>(data.data());
-    s = t.gpu ? cuda::svdvals_batch(a, count, rows, cols, t.routine) : svdvals_batch(a, count, rows, cols, threads);
-  }
+  BatchJob(Buffer<std::uint8_t>&& d, std::size_t c, std::size_t r, std::size_t cl, const CallOptions& o)
+      : PlacedJob(o, JobKind::Batch), data(std::move(d)), count(c), rows(r), cols(cl) {}
+  const T* a() const { return reinterpret_cast<const T*>(data.data()); }
+  void run_cpu() override { s = svdvals_batch(a(), count, rows, cols, context()); }
+  void run_gpu() override { s = cuda::svdvals_batch(a(), count, rows, cols, routine()); }
   Napi::Value result(Napi::Env env) override {
     const std::size_t mn = std::min(rows, cols);
     Napi::TypedArray all = to_typed_array(env, std::move(s));
@@ -158,71 +146,116 @@ struct BatchJob : Job {
                                      : Napi::Value(Napi::Float64Array::New(env, mn, ab, i * mn * sizeof(T)));
       out.Set(static_cast<uint32_t>(i), v);
     }
-    return out;
+    Napi::Object o = object_with(env, "S", out);
+    note_fallback(o);
+    return o;
   }
 };
+
+// Builds the job for the computing dtype and runs it.
+template <template <typename> class J, typename... Args>
+Napi::Value dispatch(Napi::Env env, MatrixArg&& m, const CallOptions& o, Args&&... args) {
+  std::unique_ptr<Job> job;
+  if (m.dtype == Dtype::F32)
+    job = std::make_unique<J<float>>(std::move(m), o, std::forward<Args>(args)...);
+  else
+    job = std::make_unique<J<double>>(std::move(m), o, std::forward<Args>(args)...);
+  return run_job(env, std::move(job), o);
+}
+
+// The core's size checks for the computing dtype, before the input is copied. LAPACK's workspace limits
+// apply when the job may run on the CPU; the shape checks in them apply to both backends.
+template <typename Check>
+Precheck precheck(const CallOptions& o, Check check) {
+  return [o, check](Dtype d, std::size_t rows, std::size_t cols) {
+    const bool cpu = !o.gpu || o.fallback;
+    if (d == Dtype::F32)
+      check(static_cast<float*>(nullptr), rows, cols, cpu);
+    else
+      check(static_cast<double*>(nullptr), rows, cols, cpu);
+  };
+}
+
+template <template <typename> class J, typename Check>
+Napi::Value one_matrix(const Napi::CallbackInfo& info, Check check) {
+  const CallOptions o = call_options(info, 3);
+  return dispatch<J>(info.Env(), matrix_arg(info, 0, o, precheck(o, check)), o);
+}
 
 }  // namespace
 
 Napi::Value Svdvals(const Napi::CallbackInfo& info) {
-  return dispatch<SvdvalsJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3), target_arg(info, 4));
+  return one_matrix<SvdvalsJob>(info, [](auto* t, std::size_t r, std::size_t c, bool cpu) {
+    using T = std::remove_pointer_t<decltype(t)>;
+    cpu ? precheck_svdvals<T>(r, c) : check_matrix(r, c);
+  });
+}
+
+static const auto gram_check = [](auto* t, std::size_t r, std::size_t c, bool cpu) {
+  using T = std::remove_pointer_t<decltype(t)>;
+  cpu ? void(precheck_gram<T>(r, c)) : void(gram_order(r, c));
+};
+Napi::Value GramSvdvals(const Napi::CallbackInfo& info) { return one_matrix<GramSvdvalsJob>(info, gram_check); }
+Napi::Value Gram(const Napi::CallbackInfo& info) { return one_matrix<GramJob>(info, gram_check); }
+Napi::Value GramEigvalsh(const Napi::CallbackInfo& info) { return one_matrix<GramEigvalshJob>(info, gram_check); }
+
+Napi::Value Eigvalsh(const Napi::CallbackInfo& info) {
+  return one_matrix<EigvalshJob>(info, [](auto* t, std::size_t r, std::size_t c, bool cpu) {
+    using T = std::remove_pointer_t<decltype(t)>;
+    check_square(r, c);
+    if (cpu) precheck_eigvalsh<T>(r);
+  });
 }
 
 Napi::Value Svd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  MatrixArg m = matrix_arg(info, 0);
+  const CallOptions o = call_options(info, 4);
   const double mode = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
-  return dispatch<SvdJob>(env, std::move(m), async_arg(info, 4), target_arg(info, 5), static_cast<long long>(mode));
-}
-
-Napi::Value Eigvalsh(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  MatrixArg m = matrix_arg(info, 0);
-  if (m.rows != m.cols)
-    throw_error(env, "E_SHAPE", "eigvalsh needs a square matrix, got [" + std::to_string(m.rows) + ", " +
-                                    std::to_string(m.cols) + "]");
-  return dispatch<EigvalshJob>(env, std::move(m), async_arg(info, 3), target_arg(info, 4));
-}
-
-Napi::Value Gram(const Napi::CallbackInfo& info) {
-  return dispatch<GramJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3), target_arg(info, 4));
-}
-
-Napi::Value GramEigvalsh(const Napi::CallbackInfo& info) {
-  return dispatch<GramEigvalshJob>(info.Env(), matrix_arg(info, 0), async_arg(info, 3), target_arg(info, 4));
+  if (!(mode >= -1) || mode != static_cast<double>(static_cast<long long>(mode)) || mode > 2147483647.0)
+    throw_error(env, "E_OPTION", "svd mode must be -1 (full), 0 (thin) or k > 0");
+  const long long md = static_cast<long long>(mode);
+  const std::size_t k = md > 0 ? static_cast<std::size_t>(md) : 0;
+  auto check = [md, k](auto* t, std::size_t r, std::size_t c, bool cpu) {
+    using T = std::remove_pointer_t<decltype(t)>;
+    cpu ? void(precheck_svd<T>(r, c, md < 0, k)) : void(svd_shape(r, c, md < 0, k));
+  };
+  return dispatch<SvdJob>(env, matrix_arg(info, 0, o, precheck(o, check)), o, md);
 }
 
 Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  const CallOptions o = call_options(info, 3);
   if (!info[0].IsArray()) throw_error(env, "E_DTYPE", "svdvalsBatch expects an array of matrices");
   Napi::Array arr = info[0].As<Napi::Array>();
   const std::size_t count = arr.Length();
   if (count == 0) throw_error(env, "E_SHAPE", "svdvalsBatch needs at least one matrix");
-  // rows/cols are validated by matrix_arg's rules through the first member.
-  if (!info[1].IsNumber() || !info[2].IsNumber()) throw_error(env, "E_SHAPE", "rows and cols must be numbers");
-  const double rd = info[1].As<Napi::Number>().DoubleValue(), cd = info[2].As<Napi::Number>().DoubleValue();
-  if (!(rd >= 1 && cd >= 1) || rd != static_cast<double>(static_cast<std::size_t>(rd)) ||
-      cd != static_cast<double>(static_cast<std::size_t>(cd)))
-    throw_error(env, "E_SHAPE", "rows and cols must be positive integers");
-  const std::size_t rows = static_cast<std::size_t>(rd), cols = static_cast<std::size_t>(cd);
-  MatrixArg first = matrix_from(env, arr.Get(0u), rows, cols, "matrix 0");
-  const std::size_t bytes = rows * cols * first.elem_size();
-  Buffer<std::uint8_t> data(bytes * count);
+  const std::size_t rows = dim_arg(env, info[1], "rows"), cols = dim_arg(env, info[2], "cols");
+  std::size_t per = 0, bytes = 0;
+  const TypedView first = float_view(env, arr.Get(0u), "matrix 0");
+  const Dtype dtype = compute_dtype(first.dtype, o.precision);
+  const std::size_t esize = dtype == Dtype::F32 ? 4 : 8;
+  if (__builtin_mul_overflow(rows, cols, &per) || __builtin_mul_overflow(per * esize, count, &bytes))
+    throw_error(env, "E_TOO_LARGE", "the batch's total size overflows");
+  check_batch(count, rows, cols);  // before the copy, as for one matrix
+  if (!o.gpu || o.fallback) dtype == Dtype::F32 ? precheck_svdvals<float>(rows, cols) : precheck_svdvals<double>(rows, cols);
+  // One contiguous copy, for sync calls too: the core and the GPU upload take one block.
+  Buffer<std::uint8_t> data(bytes);
   for (std::size_t i = 0; i < count; ++i) {
     const std::string what = "matrix " + std::to_string(i);
-    MatrixArg mi = matrix_from(env, arr.Get(static_cast<uint32_t>(i)), rows, cols, what.c_str());
-    if (mi.dtype != first.dtype) throw_error(env, "E_DTYPE", what + " has a different dtype from matrix 0");
-    std::memcpy(data.data() + i * bytes, mi.ptr, bytes);
+    // A hole or a non-array is E_DTYPE here: results never shift against their inputs.
+    const TypedView tv = float_view(env, arr.Get(static_cast<uint32_t>(i)), what.c_str());
+    if (tv.dtype != first.dtype) throw_error(env, "E_DTYPE", what + " has a different dtype from matrix 0");
+    if (tv.length != per)
+      throw_error(env, "E_SHAPE", what + " has " + std::to_string(tv.length) + " elements, the batch's shape needs " +
+                                      std::to_string(per));
+    copy_converted(data.data() + i * per * esize, dtype, tv.data, tv.dtype, per);
   }
-  const int threads = BlasScheduler::instance().threads();
-  const Target t = target_arg(info, 4);
   std::unique_ptr<Job> job;
-  if (first.dtype == Dtype::F32)
-    job = std::make_unique<BatchJob<float>>(std::move(data), count, rows, cols, threads, t);
+  if (dtype == Dtype::F32)
+    job = std::make_unique<BatchJob<float>>(std::move(data), count, rows, cols, o);
   else
-    job = std::make_unique<BatchJob<double>>(std::move(data), count, rows, cols, threads, t);
-  job->mode = t.gpu ? BlasScheduler::Mode::Gpu : BlasScheduler::Mode::ExclusiveSingleThreaded;
-  return run_job(env, std::move(job), async_arg(info, 3));
+    job = std::make_unique<BatchJob<double>>(std::move(data), count, rows, cols, o);
+  return run_job(env, std::move(job), o);
 }
 
 }  // namespace ws::binding

@@ -1,18 +1,25 @@
-// The addon's numeric entry points. Each takes (data, rows, cols, ..., async, device) as validated by
-// src/binding.ts and returns a result or a Promise of it. device: 0 = CPU, 1 = GPU (routine by size),
-// 2 = GPU gesvdj, 3 = GPU Xgesvdp.
+// The addon's entry points (each wrapped in guarded() at registration, addon.cc). Numeric calls take
+// their input, op arguments, then (flags, token) as packed by src/linalg (call_options.h) and return a
+// result object, or a Promise of one for async calls.
 #pragma once
 #include <napi.h>
 
 namespace ws::binding {
-Napi::Value Svdvals(const Napi::CallbackInfo& info);       // (data, rows, cols, async, device) -> {S, routine}
-Napi::Value Svd(const Napi::CallbackInfo& info);           // (data, rows, cols, mode, async, device) -> {U,S,Vt,...}
-Napi::Value Eigvalsh(const Napi::CallbackInfo& info);      // (data, n, n, async, device) -> w ascending
-Napi::Value Gram(const Napi::CallbackInfo& info);          // (data, rows, cols, async, device) -> {G, n}
-Napi::Value GramEigvalsh(const Napi::CallbackInfo& info);  // (data, rows, cols, async, device) -> w ascending
-Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info);  // (arrays[], rows, cols, async, device) -> S[]
+Napi::Value Svdvals(const Napi::CallbackInfo& info);       // (data, rows, cols, flags, token) -> {S, routine}
+Napi::Value GramSvdvals(const Napi::CallbackInfo& info);   // (data, rows, cols, flags, token) -> {S, routine}
+Napi::Value Svd(const Napi::CallbackInfo& info);           // (data, rows, cols, mode, flags, token) -> {U,S,Vt,...}
+Napi::Value Eigvalsh(const Napi::CallbackInfo& info);      // (data, n, n, flags, token) -> {w} ascending
+Napi::Value Gram(const Napi::CallbackInfo& info);          // (data, rows, cols, flags, token) -> {G, n}
+Napi::Value GramEigvalsh(const Napi::CallbackInfo& info);  // (data, rows, cols, flags, token) -> {w} ascending
+Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info);  // (arrays[], rows, cols, flags, token) -> {S: []}
+// (path, offset, byteLength, dtype, shape, layout, out, flags, token) -> {data, shape}
+Napi::Value ReadTensor(const Napi::CallbackInfo& info);
+// (bytes, dtype, shape, layout, out, flags, token) -> {data, shape}
+Napi::Value DecodeTensor(const Napi::CallbackInfo& info);
+Napi::Value Snapshot(const Napi::CallbackInfo& info);      // (data, rows, cols, precision) -> typed array
 Napi::Value CudaProbe(const Napi::CallbackInfo& info);     // (dirs[]) -> what the CUDA loader found
 Napi::Value CudaMemInfo(const Napi::CallbackInfo& info);   // () -> {free, total} bytes of device 0, or null
-Napi::Value CudaHold(const Napi::CallbackInfo& info);      // test hook: (bytes) -> allocated?
-Napi::Value CudaRelease(const Napi::CallbackInfo& info);   // test hook: frees what CudaHold took
+
+// Test hooks, compiled in only with WEIGHTSCOPE_TEST_HOOKS (the dev/test build; not the prebuilt binary).
+void register_test_hooks(Napi::Env env, Napi::Object exports);
 }  // namespace ws::binding

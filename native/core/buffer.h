@@ -1,17 +1,17 @@
-// Owned numeric buffers with live-byte accounting, so leak tests can read how much native
-// memory the core holds (stats().liveBytes) and allocation failure becomes E_TOO_LARGE.
+// Owned numeric buffers over pool blocks (pool.h): live bytes are counted there, so leak tests can read
+// how much native memory the core holds (nativeStats().liveBytes), and allocation failure is E_TOO_LARGE.
 #pragma once
-#include <atomic>
 #include <cstddef>
-#include <cstdlib>
-#include <cstring>
-#include <new>
+#include <cstdint>
 #include <string>
+
 #include "core_error.h"
+#include "pool.h"
 
 namespace ws {
 
-std::atomic<long long>& live_bytes();
+// Bytes held by blocks in use (not counting the pool's free cache).
+inline long long live_bytes() { return pool_stats().live_bytes; }
 
 template <typename T>
 class Buffer {
@@ -20,9 +20,15 @@ class Buffer {
   explicit Buffer(std::size_t n) { allocate(n); }
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
-  Buffer(Buffer&& o) noexcept : ptr_(o.ptr_), n_(o.n_) { o.ptr_ = nullptr; o.n_ = 0; }
+  Buffer(Buffer&& o) noexcept : block_(o.block_), n_(o.n_) { o.block_ = nullptr; o.n_ = 0; }
   Buffer& operator=(Buffer&& o) noexcept {
-    if (this != &o) { release(); ptr_ = o.ptr_; n_ = o.n_; o.ptr_ = nullptr; o.n_ = 0; }
+    if (this != &o) {
+      release();
+      block_ = o.block_;
+      n_ = o.n_;
+      o.block_ = nullptr;
+      o.n_ = 0;
+    }
     return *this;
   }
   ~Buffer() { release(); }
@@ -31,42 +37,29 @@ class Buffer {
     release();
     if (n == 0) return;
     if (n > SIZE_MAX / sizeof(T)) throw CoreError(ErrorCode::TooLarge, "allocation size overflows");
-    void* p = std::malloc(n * sizeof(T));
-    if (!p)
-      throw CoreError(ErrorCode::TooLarge,
-                      "could not allocate " + std::to_string(n * sizeof(T)) + " bytes of working memory");
-    ptr_ = static_cast<T*>(p);
+    block_ = block_acquire(n * sizeof(T));
     n_ = n;
-    live_bytes() += static_cast<long long>(n * sizeof(T));
   }
-  // Hand the memory to a new owner (an external ArrayBuffer); the owner must call release_raw().
-  T* detach() {
-    T* p = ptr_;
-    ptr_ = nullptr;
+  // Hands the block (and its reference) to a new owner, e.g. an external ArrayBuffer.
+  Block* release_block() {
+    Block* b = block_;
+    block_ = nullptr;
     n_ = 0;
-    return p;
+    return b;
   }
-  static void release_raw(void* p, std::size_t bytes) {
-    if (!p) return;
-    std::free(p);
-    live_bytes() -= static_cast<long long>(bytes);
-  }
-  T* data() { return ptr_; }
-  const T* data() const { return ptr_; }
+  T* data() { return block_ ? static_cast<T*>(block_->data) : nullptr; }
+  const T* data() const { return block_ ? static_cast<const T*>(block_->data) : nullptr; }
   std::size_t size() const { return n_; }
-  T& operator[](std::size_t i) { return ptr_[i]; }
-  const T& operator[](std::size_t i) const { return ptr_[i]; }
+  T& operator[](std::size_t i) { return data()[i]; }
+  const T& operator[](std::size_t i) const { return data()[i]; }
 
  private:
   void release() {
-    if (ptr_) {
-      std::free(ptr_);
-      live_bytes() -= static_cast<long long>(n_ * sizeof(T));
-    }
-    ptr_ = nullptr;
+    block_release(block_);
+    block_ = nullptr;
     n_ = 0;
   }
-  T* ptr_ = nullptr;
+  Block* block_ = nullptr;
   std::size_t n_ = 0;
 };
 

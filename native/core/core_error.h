@@ -7,7 +7,7 @@
 
 namespace ws {
 
-enum class ErrorCode { Shape, Dtype, NonFinite, TooLarge, Lapack, Cuda, CudaOom, CudaUnavailable, Internal };
+enum class ErrorCode { Shape, Dtype, NonFinite, TooLarge, Lapack, Cuda, CudaOom, CudaUnavailable, Format, Internal };
 
 inline const char* code_name(ErrorCode c) {
   switch (c) {
@@ -19,6 +19,7 @@ inline const char* code_name(ErrorCode c) {
     case ErrorCode::Cuda: return "E_CUDA";
     case ErrorCode::CudaOom: return "E_CUDA_OOM";
     case ErrorCode::CudaUnavailable: return "E_CUDA_UNAVAILABLE";
+    case ErrorCode::Format: return "E_FORMAT";
     default: return "E_INTERNAL";
   }
 }

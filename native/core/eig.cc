@@ -4,9 +4,11 @@
 #include <cstring>
 
 #include "finite.h"
+#include "gram_scale.h"
 #include "lapack_typed.h"
-#include "limits.h"
+#include "preconditions.h"
 #include "routine_name.h"
+#include "workspace.h"
 
 namespace ws {
 namespace {
@@ -15,15 +17,17 @@ namespace {
 template <typename T>
 Buffer<T> syevd_values(T* c, lapack_int n) {
   const std::string routine = routine_name<T>("syevd");
+  const Workspace ws = syevd_workspace(n);
   Buffer<T> w(static_cast<std::size_t>(n));
   T query = 0;
   lapack_int iquery = 0, info = 0;
   lapack::syevd('N', 'U', n, c, n, w.data(), &query, -1, &iquery, -1, &info);
   if (info != 0) throw CoreError(ErrorCode::Internal, routine + " workspace query failed", routine, info);
-  lapack_int lwork = workspace_size(static_cast<double>(query), routine.c_str());
+  const lapack_int lwork = choose_lwork(ws, static_cast<double>(query));
+  const lapack_int liwork = std::max<lapack_int>(iquery, 1);
   Buffer<T> work(static_cast<std::size_t>(lwork));
-  Buffer<lapack_int> iwork(static_cast<std::size_t>(std::max<lapack_int>(iquery, 1)));
-  lapack::syevd('N', 'U', n, c, n, w.data(), work.data(), lwork, iwork.data(), std::max<lapack_int>(iquery, 1), &info);
+  Buffer<lapack_int> iwork(static_cast<std::size_t>(liwork));
+  lapack::syevd('N', 'U', n, c, n, w.data(), work.data(), lwork, iwork.data(), liwork, &info);
   if (info < 0) throw CoreError(ErrorCode::Internal, routine + " rejected an argument", routine, info);
   if (info > 0)
     throw CoreError(ErrorCode::Lapack, routine + " did not converge (INFO=" + std::to_string(info) + ")", routine,
@@ -32,35 +36,32 @@ Buffer<T> syevd_values(T* c, lapack_int n) {
   return w;
 }
 
-// Upper triangle of the smaller Gram matrix, column-major, order returned in *n_out.
+// Upper triangle of the smaller Gram matrix of the (already scaled) input, column-major.
 template <typename T>
-Buffer<T> syrk_upper(const T* a, std::size_t rows, std::size_t cols, std::size_t* n_out) {
-  check_dim(rows, "rows");
-  check_dim(cols, "cols");
-  require_finite_input(a, rows, cols);
+Buffer<T> syrk_upper(const T* a, std::size_t rows, std::size_t cols, std::size_t n) {
   // Column-major view: A' = A^T is cols x rows (lda = cols). A^T A = A' A'^T (trans 'N'); A A^T = A'^T A' ('T').
   const bool ata = rows >= cols;
-  const std::size_t n = ata ? cols : rows, k = ata ? rows : cols;
-  check_output(static_cast<std::uint64_t>(n) * n, "the Gram matrix");
+  const std::size_t k = ata ? rows : cols;
   Buffer<T> c(n * n);
   lapack::syrk('U', ata ? 'N' : 'T', static_cast<lapack_int>(n), static_cast<lapack_int>(k), a,
                static_cast<lapack_int>(cols), c.data(), static_cast<lapack_int>(n));
-  for (std::size_t j = 0; j < n; ++j)
-    for (std::size_t i = 0; i <= j; ++i)
-      if (!std::isfinite(c[i + j * n]))
-        throw CoreError(ErrorCode::NonFinite,
-                        "the Gram matrix overflows " + std::string(sizeof(T) == 4 ? "float32" : "float64") +
-                            " (entries are too large to square); use float64 or the gesdd route",
-                        routine_name<T>("syrk"));
-  *n_out = n;
   return c;
+}
+
+// The Gram route's shared front half: checks, the scan that picks the scale, syrk on the scaled input.
+template <typename T>
+Buffer<T> scaled_gram_upper(const T* a, std::size_t rows, std::size_t cols, std::size_t* n, GramScale<T>* s) {
+  *n = precheck_gram<T>(rows, cols);
+  *s = plan_gram_scale(a, rows, cols);
+  Buffer<T> scaled;
+  return syrk_upper(gram_input(a, rows * cols, *s, scaled), rows, cols, *n);
 }
 
 }  // namespace
 
 template <typename T>
 Buffer<T> eigvalsh(const T* a, std::size_t n) {
-  check_dim(n, "n");
+  precheck_eigvalsh<T>(n);
   require_finite_input(a, n, n);
   Buffer<T> c(n * n);
   std::memcpy(c.data(), a, n * n * sizeof(T));
@@ -70,9 +71,11 @@ Buffer<T> eigvalsh(const T* a, std::size_t n) {
 template <typename T>
 Buffer<T> gram(const T* a, std::size_t rows, std::size_t cols, std::size_t* n_out) {
   std::size_t n = 0;
-  Buffer<T> c = syrk_upper(a, rows, cols, &n);
+  GramScale<T> s;
+  Buffer<T> c = scaled_gram_upper(a, rows, cols, &n, &s);
   for (std::size_t j = 0; j < n; ++j)
     for (std::size_t i = 0; i < j; ++i) c[j + i * n] = c[i + j * n];
+  unscale_squares(c.data(), n * n, s, routine_name<T>("syrk"));
   *n_out = n;
   return c;
 }
@@ -80,8 +83,21 @@ Buffer<T> gram(const T* a, std::size_t rows, std::size_t cols, std::size_t* n_ou
 template <typename T>
 Buffer<T> gram_eigvalsh(const T* a, std::size_t rows, std::size_t cols) {
   std::size_t n = 0;
-  Buffer<T> c = syrk_upper(a, rows, cols, &n);
-  return syevd_values(c.data(), static_cast<lapack_int>(n));
+  GramScale<T> s;
+  Buffer<T> c = scaled_gram_upper(a, rows, cols, &n, &s);
+  Buffer<T> w = syevd_values(c.data(), static_cast<lapack_int>(n));
+  unscale_squares(w.data(), n, s, routine_name<T>("syevd"));
+  return w;
+}
+
+template <typename T>
+Buffer<T> gram_svdvals(const T* a, std::size_t rows, std::size_t cols, std::string* routine) {
+  std::size_t n = 0;
+  GramScale<T> s;
+  Buffer<T> c = scaled_gram_upper(a, rows, cols, &n, &s);
+  const Buffer<T> w = syevd_values(c.data(), static_cast<lapack_int>(n));
+  if (routine) *routine = routine_name<T>("syrk") + "+" + routine_name<T>("syevd");
+  return svdvals_from_gram(w, s, routine_name<T>("syevd"));
 }
 
 template Buffer<float> eigvalsh(const float*, std::size_t);
@@ -90,5 +106,7 @@ template Buffer<float> gram(const float*, std::size_t, std::size_t, std::size_t*
 template Buffer<double> gram(const double*, std::size_t, std::size_t, std::size_t*);
 template Buffer<float> gram_eigvalsh(const float*, std::size_t, std::size_t);
 template Buffer<double> gram_eigvalsh(const double*, std::size_t, std::size_t);
+template Buffer<float> gram_svdvals(const float*, std::size_t, std::size_t, std::string*);
+template Buffer<double> gram_svdvals(const double*, std::size_t, std::size_t, std::string*);
 
 }  // namespace ws

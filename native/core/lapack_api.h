@@ -22,17 +22,6 @@ void sgesvd_(const char* jobu, const char* jobvt, const lapack_int* m, const lap
 void dgesvd_(const char* jobu, const char* jobvt, const lapack_int* m, const lapack_int* n, double* a,
              const lapack_int* lda, double* s, double* u, const lapack_int* ldu, double* vt, const lapack_int* ldvt,
              double* work, const lapack_int* lwork, lapack_int* info, flen, flen);
-// ?gesvdx: selected singular triplets (top-k)
-void sgesvdx_(const char* jobu, const char* jobvt, const char* range, const lapack_int* m, const lapack_int* n,
-              float* a, const lapack_int* lda, const float* vl, const float* vu, const lapack_int* il,
-              const lapack_int* iu, lapack_int* ns, float* s, float* u, const lapack_int* ldu, float* vt,
-              const lapack_int* ldvt, float* work, const lapack_int* lwork, lapack_int* iwork, lapack_int* info,
-              flen, flen, flen);
-void dgesvdx_(const char* jobu, const char* jobvt, const char* range, const lapack_int* m, const lapack_int* n,
-              double* a, const lapack_int* lda, const double* vl, const double* vu, const lapack_int* il,
-              const lapack_int* iu, lapack_int* ns, double* s, double* u, const lapack_int* ldu, double* vt,
-              const lapack_int* ldvt, double* work, const lapack_int* lwork, lapack_int* iwork, lapack_int* info,
-              flen, flen, flen);
 // ?syevd: symmetric eigenvalues (divide and conquer)
 void ssyevd_(const char* jobz, const char* uplo, const lapack_int* n, float* a, const lapack_int* lda, float* w,
              float* work, const lapack_int* lwork, lapack_int* iwork, const lapack_int* liwork, lapack_int* info,

@@ -21,20 +21,6 @@ inline void gesvd(char jobu, char jobvt, lapack_int m, lapack_int n, double* a, 
                   lapack_int ldu, double* vt, lapack_int ldvt, double* work, lapack_int lwork, lapack_int* info) {
   dgesvd_(&jobu, &jobvt, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, info, 1, 1);
 }
-inline void gesvdx(char jobu, char jobvt, char range, lapack_int m, lapack_int n, float* a, lapack_int lda,
-                   lapack_int il, lapack_int iu, lapack_int* ns, float* s, float* u, lapack_int ldu, float* vt,
-                   lapack_int ldvt, float* work, lapack_int lwork, lapack_int* iwork, lapack_int* info) {
-  const float zero = 0;
-  sgesvdx_(&jobu, &jobvt, &range, &m, &n, a, &lda, &zero, &zero, &il, &iu, ns, s, u, &ldu, vt, &ldvt, work, &lwork,
-           iwork, info, 1, 1, 1);
-}
-inline void gesvdx(char jobu, char jobvt, char range, lapack_int m, lapack_int n, double* a, lapack_int lda,
-                   lapack_int il, lapack_int iu, lapack_int* ns, double* s, double* u, lapack_int ldu, double* vt,
-                   lapack_int ldvt, double* work, lapack_int lwork, lapack_int* iwork, lapack_int* info) {
-  const double zero = 0;
-  dgesvdx_(&jobu, &jobvt, &range, &m, &n, a, &lda, &zero, &zero, &il, &iu, ns, s, u, &ldu, vt, &ldvt, work, &lwork,
-           iwork, info, 1, 1, 1);
-}
 inline void syevd(char jobz, char uplo, lapack_int n, float* a, lapack_int lda, float* w, float* work,
                   lapack_int lwork, lapack_int* iwork, lapack_int liwork, lapack_int* info) {
   ssyevd_(&jobz, &uplo, &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string>
 #include "core_error.h"
-#include "lapack_api.h"
 
 namespace ws {
 
@@ -23,17 +22,6 @@ inline void check_output(std::uint64_t elements, const char* what) {
   if (elements > kMaxOutputElements)
     throw CoreError(ErrorCode::TooLarge, std::string(what) + " would have " + std::to_string(elements) +
                                              " elements, more than a typed array can hold");
-}
-
-// LAPACK reports workspace sizes as a floating-point number in WORK(1); it must fit LWORK.
-inline lapack_int workspace_size(double query, const char* routine) {
-  if (!(query <= static_cast<double>(INT_MAX)))
-    throw CoreError(ErrorCode::TooLarge, std::string(routine) + " needs a workspace of " +
-                                             std::to_string(static_cast<long long>(query)) +
-                                             " elements, past LAPACK's 32-bit integer limit",
-                    routine);
-  lapack_int w = static_cast<lapack_int>(query);
-  return w < 1 ? 1 : w;
 }
 
 }  // namespace ws

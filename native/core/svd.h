@@ -13,24 +13,25 @@ template <typename T>
 struct SvdResult {
   Buffer<T> U, S, Vt;
   std::size_t u_rows = 0, u_cols = 0, vt_rows = 0, vt_cols = 0;
-  std::string routine;  // which LAPACK routine produced it (gesdd, gesvd, gesvdx)
+  std::string routine;  // which LAPACK routine produced it (gesdd, or gesvd after a fallback)
 };
 
 // Singular values, descending: ?gesdd JOBZ='N', falling back to ?gesvd if gesdd does not converge.
 template <typename T>
 Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, std::string* routine = nullptr);
 
-// Thin (full = false: U rows x k, Vt k x cols, k = min) or full SVD: ?gesdd JOBZ='S'/'A', ?gesvd fallback.
+// Full (U rows x rows, Vt cols x cols), thin (k = 0: U rows x r, Vt r x cols, r = min) or the top k
+// triplets. ?gesdd JOBZ='A'/'S' with the ?gesvd fallback; top-k is the thin SVD with its leading k kept:
+// OpenBLAS 0.3.21's ?gesvdx writes past S and its queried workspace on rank-deficient input.
 template <typename T>
-SvdResult<T> svd(const T* a, std::size_t rows, std::size_t cols, bool full);
+SvdResult<T> svd(const T* a, std::size_t rows, std::size_t cols, bool full, std::size_t k = 0);
 
-// Top-k singular triplets through ?gesvdx RANGE='I' (only k vectors are computed).
-template <typename T>
-SvdResult<T> svd_topk(const T* a, std::size_t rows, std::size_t cols, std::size_t k);
+long long gesdd_fallbacks();
 
+#ifdef WEIGHTSCOPE_TEST_HOOKS
 // Test hook: make the next n calls of ?gesdd (or ?gesvd) report non-convergence (INFO > 0),
 // so the fallback and the E_LAPACK path can be exercised on ordinary matrices.
 void inject_failures(int gesdd, int gesvd);
-long long gesdd_fallbacks();
+#endif
 
 }  // namespace ws

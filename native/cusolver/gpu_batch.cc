@@ -95,8 +95,7 @@ void run_chunk(Session& s, const T* a, std::size_t count, std::size_t rows, std:
 
 template <typename T>
 Buffer<T> svdvals_batch(const T* a, std::size_t count, std::size_t rows, std::size_t cols, SvdRoutine routine) {
-  check_gpu_dims(rows, cols);
-  check_dim(count, "the batch size");
+  check_batch(count, rows, cols);
   require_finite_batch(a, count, rows, cols);
   const std::size_t p = std::min(rows, cols), size = rows * cols;
   const bool batched = routine != SvdRoutine::Gesvdp && rows <= kBatchedMaxDim && cols <= kBatchedMaxDim;

@@ -61,7 +61,7 @@ void syrk(Session& s, const DeviceBuffer<T>& dA, std::size_t rows, std::size_t c
 
 template <typename T>
 Buffer<T> eigvalsh(const T* a, std::size_t n) {
-  check_dim(n, "n");
+  check_square(n, n);
   require_finite_input(a, n, n);
   Session s;
   s.require_free((n * n + n) * sizeof(T) + sizeof(int), "the matrix and its eigenvalues");
@@ -71,47 +71,72 @@ Buffer<T> eigvalsh(const T* a, std::size_t n) {
   return syevd<T>(s, dA, n, kFillUpper);
 }
 
+namespace {
+
+// The Gram route's shared front half, as on the CPU: checks and the scale (gram_scale.h), then the
+// scaled input uploaded and its Gram matrix formed on the device (lower triangle) in dC.
+template <typename T>
+void device_gram(Session& s, const T* a, std::size_t rows, std::size_t cols, std::size_t order,
+                 const GramScale<T>& scale, DeviceBuffer<T>& dC) {
+  Buffer<T> copy;
+  const T* in = gram_input(a, rows * cols, scale, copy);
+  DeviceBuffer<T> dA(s, rows * cols, "the matrix");
+  dA.upload(in, rows * cols);
+  syrk<T>(s, dA, rows, cols, dC, order);
+}  // A is freed before Xsyevd allocates its workspace
+
+}  // namespace
+
 template <typename T>
 Buffer<T> gram(const T* a, std::size_t rows, std::size_t cols, std::size_t* n_out) {
-  check_gpu_dims(rows, cols);
-  require_finite_input(a, rows, cols);
-  require_gram_fits(a, rows * cols);
-  const std::size_t order = std::min(rows, cols);
-  check_output(static_cast<std::uint64_t>(order) * order, "the Gram matrix");
+  const std::size_t order = gram_order(rows, cols);
+  const GramScale<T> scale = plan_gram_scale(a, rows, cols);
   Session s;
   s.require_free((rows * cols + order * order) * sizeof(T), "the matrix and its Gram matrix");
-  DeviceBuffer<T> dA(s, rows * cols, "the matrix"), dC(s, order * order, "the Gram matrix");
-  dA.upload(a, rows * cols);
-  syrk<T>(s, dA, rows, cols, dC, order);
+  DeviceBuffer<T> dC(s, order * order, "the Gram matrix");
+  device_gram(s, a, rows, cols, order, scale, dC);
   Buffer<T> g(order * order);
   dC.download(g.data(), order * order);
   for (std::size_t j = 0; j < order; ++j)  // column-major lower -> both triangles
     for (std::size_t i = j + 1; i < order; ++i) g[j + i * order] = g[i + j * order];
+  unscale_squares(g.data(), g.size(), scale, std::is_same_v<T, float> ? "cublasSsyrk_v2" : "cublasDsyrk_v2");
   if (n_out) *n_out = order;
   return g;
 }
 
 template <typename T>
-Buffer<T> gram_eigvalsh(const T* a, std::size_t rows, std::size_t cols) {
-  check_gpu_dims(rows, cols);
-  require_finite_input(a, rows, cols);
-  require_gram_fits(a, rows * cols);
-  const std::size_t order = std::min(rows, cols);
+Buffer<T> gram_eigvalsh_scaled(const T* a, std::size_t rows, std::size_t cols, GramScale<T>* scale) {
+  const std::size_t order = gram_order(rows, cols);
+  *scale = plan_gram_scale(a, rows, cols);
   Session s;
   s.require_free((rows * cols + order * order + order) * sizeof(T) + sizeof(int), "the matrix and its Gram matrix");
   DeviceBuffer<T> dC(s, order * order, "the Gram matrix");
-  {
-    DeviceBuffer<T> dA(s, rows * cols, "the matrix");
-    dA.upload(a, rows * cols);
-    syrk<T>(s, dA, rows, cols, dC, order);
-  }  // A is freed before Xsyevd allocates its workspace
+  device_gram(s, a, rows, cols, order, *scale, dC);
   return syevd<T>(s, dC, order, kFillLower);
+}
+
+template <typename T>
+Buffer<T> gram_eigvalsh(const T* a, std::size_t rows, std::size_t cols) {
+  GramScale<T> scale;
+  Buffer<T> w = gram_eigvalsh_scaled(a, rows, cols, &scale);
+  unscale_squares(w.data(), w.size(), scale, std::is_same_v<T, float> ? "cusolverDnXsyevd(f32)" : "cusolverDnXsyevd(f64)");
+  return w;
+}
+
+template <typename T>
+Buffer<T> gram_svdvals(const T* a, std::size_t rows, std::size_t cols, std::string* used) {
+  GramScale<T> scale;
+  const Buffer<T> w = gram_eigvalsh_scaled(a, rows, cols, &scale);
+  const std::string routine = std::is_same_v<T, float> ? "cusolverDnXsyevd(f32)" : "cusolverDnXsyevd(f64)";
+  if (used) *used = std::string(std::is_same_v<T, float> ? "cublasSsyrk_v2" : "cublasDsyrk_v2") + "+" + routine;
+  return svdvals_from_gram(w, scale, routine);
 }
 
 #define WS_INSTANTIATE(T)                                                              \
   template Buffer<T> eigvalsh<T>(const T*, std::size_t);                               \
   template Buffer<T> gram<T>(const T*, std::size_t, std::size_t, std::size_t*);        \
-  template Buffer<T> gram_eigvalsh<T>(const T*, std::size_t, std::size_t);
+  template Buffer<T> gram_eigvalsh<T>(const T*, std::size_t, std::size_t);             \
+  template Buffer<T> gram_svdvals<T>(const T*, std::size_t, std::size_t, std::string*);
 WS_INSTANTIATE(float)
 WS_INSTANTIATE(double)
 #undef WS_INSTANTIATE

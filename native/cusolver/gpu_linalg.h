@@ -1,6 +1,6 @@
 // The cuSOLVER/cuBLAS versions of the core's routines (native/core/svd.h, eig.h, batch.h): same
-// row-major inputs, same outputs, same error codes, plus E_CUDA / E_CUDA_OOM. Inputs are scanned for
-// NaN/Inf on the host before anything is uploaded.
+// row-major inputs, same outputs, same error codes, plus E_CUDA / E_CUDA_OOM. Inputs pass the CPU core's
+// own preconditions (sizes, k, NaN/Inf, the Gram route's scale) on the host before anything is uploaded.
 //
 // A row-major rows x cols matrix is the column-major cols x rows matrix A^T, which is what is uploaded
 // (no transpose). If A^T = U' S V'^T then A = V' S U'^T: U' (cols x r, column-major) is already our Vt
@@ -37,9 +37,13 @@ Buffer<T> eigvalsh(const T* a, std::size_t n);
 template <typename T>
 Buffer<T> gram(const T* a, std::size_t rows, std::size_t cols, std::size_t* n_out);
 
-// ?syrk then Xsyevd; the Gram matrix never leaves the device.
+// ?syrk then Xsyevd; the Gram matrix never leaves the device. Scale-safe, as on the CPU.
 template <typename T>
 Buffer<T> gram_eigvalsh(const T* a, std::size_t rows, std::size_t cols);
+
+// Singular values (descending) through the Gram route, from the scaled input (core/gram_scale.h).
+template <typename T>
+Buffer<T> gram_svdvals(const T* a, std::size_t rows, std::size_t cols, std::string* used);
 
 // count matrices, contiguous: gesvdjBatched when rows, cols <= 32, else one workspace reused for a loop
 // of gesvdj/Xgesvdp calls over the uploaded batch; in chunks when the batch does not fit in free memory.

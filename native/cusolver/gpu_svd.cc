@@ -23,7 +23,7 @@ int download_info(const DeviceBuffer<int>& d) {
 
 template <typename T>
 Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, SvdRoutine routine, std::string* used) {
-  check_gpu_dims(rows, cols);
+  check_matrix(rows, cols);
   require_finite_input(a, rows, cols);
   const SvdRoutine r = pick(routine, std::min(rows, cols));
   const Problem pr = problem_for(r, rows, cols);
@@ -45,12 +45,10 @@ Buffer<T> svdvals(const T* a, std::size_t rows, std::size_t cols, SvdRoutine rou
 
 template <typename T>
 SvdResult<T> svd(const T* a, std::size_t rows, std::size_t cols, bool full, std::size_t k, SvdRoutine routine) {
-  check_gpu_dims(rows, cols);
-  const std::size_t p = std::min(rows, cols);
+  const SvdShape sh = svd_shape(rows, cols, full, k);  // k <= min(rows, cols), output sizes
+  const std::size_t p = sh.mn;
   const std::size_t vt_rows = full ? cols : p, u_cols = full ? rows : p;  // before keeping k
-  const std::size_t r_s = k ? k : p, r_vt = k ? k : vt_rows, r_u = k ? k : u_cols;
-  check_output(static_cast<std::uint64_t>(cols) * r_vt, "Vt");
-  check_output(static_cast<std::uint64_t>(rows) * r_u, "U");
+  const std::size_t r_s = sh.s_len, r_vt = sh.vt_rows, r_u = sh.u_cols;
   require_finite_input(a, rows, cols);
   const SvdRoutine r = pick(routine, p);
   const Problem pr = problem_for(r, rows, cols);

@@ -1,6 +1,9 @@
 #include "session.h"
 
+#include <mutex>
+#include <type_traits>
 #include <string>
+#include <vector>
 
 #include "../core/core_error.h"
 #include "loader.h"
@@ -15,17 +18,16 @@ std::atomic<long long>& device_live_bytes() {
 
 namespace {
 
-std::mutex& gpu_mutex() {
-  static std::mutex m;
-  return m;
-}
-
 const Api& require_api() {
   const Api* a = api();
   if (!a)
     throw CoreError(ErrorCode::CudaUnavailable, "the CUDA libraries are not loaded (see backends().cuda.reason)");
   return *a;
 }
+
+std::string mib(std::size_t bytes) { return std::to_string((bytes + (1u << 19)) >> 20) + " MiB"; }
+
+}  // namespace
 
 struct Handles {
   cusolverDnHandle_t solver = nullptr;
@@ -34,23 +36,57 @@ struct Handles {
   gesvdjInfo_t gesvdj = nullptr;
 };
 
-Handles g_handles;  // guarded by gpu_mutex()
+namespace {
 
-std::string mib(std::size_t bytes) { return std::to_string((bytes + (1u << 19)) >> 20) + " MiB"; }
+// Idle handle sets. At most as many exist as GPU calls ever ran at once (the GPU lane plus synchronous
+// callers); the lock guards the list only, never a computation.
+std::mutex g_idle_mu;
+std::vector<Handles*> g_idle;
+
+void park(Handles* h) {
+  std::lock_guard<std::mutex> lk(g_idle_mu);
+  g_idle.push_back(h);
+}
+
+Handles* take_handles(const Api& api) {
+  Handles* h = nullptr;
+  {
+    std::lock_guard<std::mutex> lk(g_idle_mu);
+    if (!g_idle.empty()) {
+      h = g_idle.back();
+      g_idle.pop_back();
+    }
+  }
+  if (!h) h = new Handles();
+  // Whatever a failed earlier attempt left missing is created now; a handle is stored only once created.
+  auto make = [](auto create, auto check, auto& slot, const char* call) {
+    if (slot) return;
+    std::remove_reference_t<decltype(slot)> made = nullptr;
+    check(create(&made), call);
+    slot = made;
+  };
+  try {
+    make(api.cusolverDnCreate, check_cusolver, h->solver, "cusolverDnCreate");
+    make(api.cusolverDnCreateParams, check_cusolver, h->params, "cusolverDnCreateParams");
+    make(api.cusolverDnCreateGesvdjInfo, check_cusolver, h->gesvdj, "cusolverDnCreateGesvdjInfo");
+    make(api.cublasCreate_v2, check_cublas, h->blas, "cublasCreate_v2");
+  } catch (...) {
+    park(h);
+    throw;
+  }
+  return h;
+}
 
 }  // namespace
 
-Session::Session() : api(require_api()), lock_(gpu_mutex()) {
-  Handles& h = g_handles;
-  if (!h.solver) check_cusolver(api.cusolverDnCreate(&h.solver), "cusolverDnCreate");
-  if (!h.params) check_cusolver(api.cusolverDnCreateParams(&h.params), "cusolverDnCreateParams");
-  if (!h.gesvdj) check_cusolver(api.cusolverDnCreateGesvdjInfo(&h.gesvdj), "cusolverDnCreateGesvdjInfo");
-  if (!h.blas) check_cublas(api.cublasCreate_v2(&h.blas), "cublasCreate_v2");
-  solver = h.solver;
-  blas = h.blas;
-  params = h.params;
-  gesvdj = h.gesvdj;
+Session::Session() : api(require_api()), handles_(take_handles(api)) {
+  solver = handles_->solver;
+  blas = handles_->blas;
+  params = handles_->params;
+  gesvdj = handles_->gesvdj;
 }
+
+Session::~Session() { park(handles_); }
 
 void Session::require_free(std::size_t bytes, const char* what) const {
   std::size_t free_b = 0, total_b = 0;

@@ -1,10 +1,11 @@
-// The GPU side of a job: one job at a time holds the Session (the device is shared by the whole
-// process; cuSOLVER handles are not thread-safe), and device memory comes as DeviceBuffers that are
-// freed on every path, errors included.
+// The GPU side of a job: a Session holds one set of cuSOLVER/cuBLAS handles for the duration of a call
+// (handles are not thread-safe, so a set is never shared by two calls at once), and device memory comes
+// as DeviceBuffers that are freed on every path, errors included. Sessions never wait for each other: a
+// call takes an idle handle set or creates one, so a synchronous GPU call on a JavaScript thread runs
+// beside the scheduler's GPU lane instead of queueing behind it.
 #pragma once
 #include <atomic>
 #include <cstddef>
-#include <mutex>
 #include <type_traits>
 
 #include "cuda_api.h"
@@ -14,12 +15,15 @@ namespace ws::cuda {
 // Device bytes weightscope holds right now (nativeStats().deviceLiveBytes; tests check it returns to 0).
 std::atomic<long long>& device_live_bytes();
 
+struct Handles;
+
 class Session {
  public:
-  // Takes the GPU lock; creates the cuSOLVER/cuBLAS handles at first use. They live for the rest of
-  // the process: destroying them from a static destructor would race the CUDA runtime's own teardown.
-  // E_CUDA_UNAVAILABLE when the libraries were not loaded (backends().cuda says why).
+  // Takes an idle handle set (created at first need; sets live for the rest of the process: destroying
+  // them from a static destructor would race the CUDA runtime's own teardown). E_CUDA_UNAVAILABLE when the
+  // libraries were not loaded (backends().cuda says why).
   Session();
+  ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -33,7 +37,7 @@ class Session {
   gesvdjInfo_t gesvdj = nullptr;
 
  private:
-  std::unique_lock<std::mutex> lock_;
+  Handles* handles_;
 };
 
 template <typename T>

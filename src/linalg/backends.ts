@@ -41,9 +41,17 @@ export function backends(): { cpu: CpuBackend; cuda: CudaBackend } {
   };
 }
 
-/** Sets the number of BLAS threads large jobs use (default: OPENBLAS_NUM_THREADS or the core count). */
+/** The largest value setThreads accepts. */
+export const MAX_THREADS = 256;
+
+/**
+ * Sets the number of BLAS threads large jobs use (default: OPENBLAS_NUM_THREADS or the core count), an
+ * integer from 1 to MAX_THREADS. Small jobs run side by side on min(n, cores) threads, and a batch never
+ * spreads over more than that.
+ */
 export function setThreads(n: number): void {
-  if (!Number.isSafeInteger(n) || n < 1) fail('E_OPTION', `setThreads expects a positive integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS)
+    fail('E_OPTION', `setThreads expects an integer from 1 to ${MAX_THREADS}, got ${String(n)}`);
   native.setThreads(n);
 }
 
@@ -56,14 +64,32 @@ export function getThreads(): number {
  * other jobs and runs alone with all BLAS threads. Default 256^3.
  */
 export function setLargeJobFlops(flops: number): void {
-  if (!(flops >= 0)) fail('E_OPTION', `setLargeJobFlops expects a number >= 0, got ${flops}`);
+  if (typeof flops !== 'number' || !(flops >= 0)) fail('E_OPTION', `setLargeJobFlops expects a number >= 0, got ${String(flops)}`);
   native.setLargeJobFlops(flops);
 }
 
-/**
- * Native memory held by weightscope (bytes), gesdd->gesvd fallbacks so far, async jobs in flight, and
- * GPU memory held by weightscope (bytes; 0 between calls).
- */
-export function nativeStats(): { liveBytes: number; gesddFallbacks: number; jobsInFlight: number; deviceLiveBytes: number } {
-  return native.stats();
+export interface NativeStats {
+  /** Native memory held by weightscope's buffers in use (bytes): inputs copied, results not yet collected. */
+  liveBytes: number;
+  /** Freed buffers kept warm for reuse (bytes), and the pool's bound (README "Threads"). */
+  poolBytes: number;
+  poolLimitBytes: number;
+  /** gesdd -> gesvd fallbacks so far. */
+  gesddFallbacks: number;
+  /** Async native jobs queued, running or waiting to be delivered (the whole process). */
+  jobsInFlight: number;
+  /** GPU memory held by weightscope (bytes; 0 between calls). */
+  deviceLiveBytes: number;
+}
+
+export function nativeStats(): NativeStats {
+  const s = native.stats();
+  return {
+    liveBytes: s.liveBytes,
+    poolBytes: s.poolBytes,
+    poolLimitBytes: s.poolLimitBytes,
+    gesddFallbacks: s.gesddFallbacks,
+    jobsInFlight: s.jobsInFlight,
+    deviceLiveBytes: s.deviceLiveBytes,
+  };
 }

@@ -7,7 +7,9 @@ export {
   setThreads,
   getThreads,
   setLargeJobFlops,
+  MAX_THREADS,
   nativeStats,
+  type NativeStats,
   type CpuBackend,
   cudaSearchDirs,
   cudaMemory,
@@ -17,4 +19,4 @@ export {
   type CudaBackend,
   type CudaDevice,
 } from './backends.js';
-export type { Backend, BackendOptions, GpuSvdRoutine } from './options.js';
+export type { Backend, BackendOptions, AsyncOptions, GpuSvdRoutine } from './options.js';

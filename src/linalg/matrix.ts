@@ -1,4 +1,5 @@
 // The matrix contract: { data: Float32Array | Float64Array, shape: [rows, cols] }, row-major.
+import { types } from 'node:util';
 import type { FloatArray } from '../binding.js';
 import { fail } from '../errors.js';
 
@@ -24,23 +25,32 @@ function checkDim(v: unknown, what: string): number {
   return v;
 }
 
-/** Validates a matrix argument and returns [data, rows, cols]. Length and detachment are checked natively. */
+/**
+ * Validates a matrix argument and returns [data, rows, cols]. Length and detachment are checked natively.
+ * data must be a real Float32Array/Float64Array (a Proxy of one is refused: native code cannot read it).
+ */
 export function unpack(m: unknown, what = 'matrix'): [FloatArray, number, number] {
-  if (m === null || typeof m !== 'object') fail('E_DTYPE', `${what} must be { data, shape: [rows, cols] }`);
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+    const hint = Array.isArray(m) ? ' (convert number[][] with matrix(rows))' : '';
+    fail('E_DTYPE', `${what} must be { data, shape: [rows, cols] }${hint}`);
+  }
   const { data, shape } = m as { data?: unknown; shape?: unknown };
-  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+  if (data === undefined && shape === undefined) fail('E_DTYPE', `${what} must be { data, shape: [rows, cols] }`);
+  if (shape === undefined) fail('E_SHAPE', `${what}.shape is missing: it must be [rows, cols]`);
+  if (!types.isFloat32Array(data) && !types.isFloat64Array(data)) {
     const hint = Array.isArray(data) ? ' (convert number[][] with matrix(rows))' : '';
     fail('E_DTYPE', `${what}.data must be a Float32Array or Float64Array${hint}`);
   }
   if (!Array.isArray(shape) || shape.length !== 2)
     fail('E_SHAPE', `${what}.shape must be [rows, cols], got ${JSON.stringify(shape)}`);
-  return [data, checkDim(shape[0], `${what}.shape[0]`), checkDim(shape[1], `${what}.shape[1]`)];
+  return [data as FloatArray, checkDim(shape[0], `${what}.shape[0]`), checkDim(shape[1], `${what}.shape[1]`)];
 }
 
 /**
  * Builds a matrix from nested arrays (rows of numbers). Float64 unless dtype says 'float32'.
  */
 export function matrix(rows: ArrayLike<ArrayLike<number>>, dtype: DType = 'float64'): Matrix {
+  if (dtype !== 'float32' && dtype !== 'float64') fail('E_OPTION', `matrix(): dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   if (!rows || typeof rows !== 'object' || typeof rows.length !== 'number')
     fail('E_DTYPE', 'matrix() expects an array of rows');
   const r = rows.length;

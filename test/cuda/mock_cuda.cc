@@ -58,7 +58,7 @@ constexpr int kBlasInvalidValue = 7;    // CUBLAS_STATUS_INVALID_VALUE
 std::mutex g_mu;
 std::map<const char*, std::size_t> g_allocs;  // device pointer -> bytes
 std::size_t g_used = 0;
-std::size_t g_last_lwork_bytes = 0;  // what the last bufferSize call asked for
+thread_local std::size_t g_last_lwork_bytes = 0;  // what this thread's last bufferSize call asked for (calls run on several threads)
 thread_local int g_device = 0;       // cudaSetDevice is per host thread in the real runtime too
 
 long env_long(const char* name, long fallback) {

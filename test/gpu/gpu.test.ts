@@ -20,6 +20,7 @@ import {
   type SvdOptions,
 } from '../../src/index.js';
 import { native } from '../../src/binding.js';
+import { resolveContext, svdvalsIn } from '../../src/linalg/internal.js';
 import { colOrthoError, reconstructionError, rowOrthoError } from '../helpers/linalg.js';
 import { inputNames, loadInput, maxRelErr } from '../helpers/reference.js';
 import { MAX_N, random, shapes, tol, type M } from './helpers.js';
@@ -42,7 +43,7 @@ describe.skipIf(!cuda.available)(`GPU backend: ${cuda.devices[0]?.name ?? 'none'
   });
   afterEach(() => expect(nativeStats().deviceLiveBytes).toBe(0)); // every device buffer freed, errors included
   afterAll(() => {
-    native._cudaRelease();
+    native._cudaRelease?.();
     setCudaCrossover(DEFAULT_CUDA_CROSSOVER);
   });
 
@@ -173,6 +174,47 @@ describe.skipIf(!cuda.available)(`GPU backend: ${cuda.devices[0]?.name ?? 'none'
     setCudaCrossover(DEFAULT_CUDA_CROSSOVER);
   });
 
+  describe('native execution: one set of preconditions, the GPU lane, rank-sensitive routing', () => {
+    it('top-k with k > min(rows, cols) is E_SHAPE on the GPU path too, checked natively', () => {
+      const m = random(6, 4, 1, 'f64');
+      expect(() => native.svd(m.data, 6, 4, 5, 1 << 2, 0)).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
+    });
+
+    it('a float32 Gram the CPU computes is computed on the GPU too (scale-safe on both), with the same values', () => {
+      const m = { data: Float32Array.from(random(100, 80, 2, 'f64').data, (v) => v * 1e18), shape: [100, 80] as [number, number] };
+      const cpuS = svdvalsSync(m, { ...cpu, method: 'gram' });
+      const gpuS = svdvalsSync(m, { ...gpu, method: 'gram' });
+      expect(maxRelErr(gpuS, cpuS, cpuS[0])).toBeLessThan(1e-4);
+      const tiny = { data: Float32Array.from(random(100, 80, 3, 'f64').data, (v) => v * 1e-30), shape: [100, 80] as [number, number] };
+      const t = svdvalsSync(tiny, { ...gpu, method: 'gram' });
+      expect(t[0]).toBeGreaterThan(0);
+      expect(maxRelErr(t, svdvalsSync(tiny, cpu), t[0])).toBeLessThan(1e-4);
+    });
+
+    it("rank-sensitive work ('small-values') under 'auto' stays on the CPU's gesdd; under 'cuda' it is gesvdj", async () => {
+      const m = random(80, 60, 4, 'f64');
+      setCudaCrossover(0);
+      try {
+        expect((await svdvalsIn(resolveContext({ accuracy: 'small-values' }, 't'), m)).routine).toBe('dgesdd');
+        expect((await svdvalsIn(resolveContext({}, 't'), m)).routine).toMatch(/^cusolverDn/);
+        expect((await svdvalsIn(resolveContext({ accuracy: 'small-values', backend: 'cuda' }, 't'), m)).routine).toBe('cusolverDnDgesvdj');
+      } finally {
+        setCudaCrossover(DEFAULT_CUDA_CROSSOVER);
+      }
+    });
+
+    it('a sync GPU call does not wait for the GPU lane: it returns while async GPU jobs are still in flight', async () => {
+      const ps = Array.from({ length: 8 }, (_, i) => svdvals(random(800, 800, 5 + i, 'f64'), gpu));
+      await new Promise((r) => setTimeout(r, 10));
+      const small = random(30, 20, 6, 'f64');
+      const s = svdvalsSync(small, gpu);
+      const lane = native.stats().scheduler;
+      expect(maxRelErr(s, svdvalsSync(small, cpu), s[0])).toBeLessThan(1e-10);
+      expect(lane.gpuRunning + lane.gpuQueued).toBeGreaterThan(0);
+      await Promise.all(ps);
+    });
+  });
+
   describe('errors', () => {
     it('NaN/Inf input: E_NONFINITE before anything reaches the device', async () => {
       const m = random(30, 20, 3, 'f64');
@@ -191,10 +233,10 @@ describe.skipIf(!cuda.available)(`GPU backend: ${cuda.devices[0]?.name ?? 'none'
       expect(() => gramEigvalshSync(m, gpu)).toThrow(expect.objectContaining({ code: 'E_NONFINITE' }));
     });
 
-    it("out of GPU memory: E_CUDA_OOM with the bytes needed and free; 'auto' reruns on the CPU", async () => {
+    it.skipIf(!native.info().testHooks)("out of GPU memory: E_CUDA_OOM with the bytes needed and free; 'auto' reruns on the CPU (skipped without the test hooks)", async () => {
       // Hold nearly all free device memory (a busy GPU), then ask for more than is left.
       const free = cudaMemory()!.free;
-      const held = [1, 16, 64, 256].some((mib) => native._cudaHold(free - mib * 2 ** 20));
+      const held = [1, 16, 64, 256].some((mib) => native._cudaHold!(free - mib * 2 ** 20));
       expect(held).toBe(true);
       const left = cudaMemory()!.free;
       const n = Math.ceil(Math.sqrt((left * 1.5 + 2 ** 20) / 8));
@@ -214,7 +256,7 @@ describe.skipIf(!cuda.available)(`GPU backend: ${cuda.devices[0]?.name ?? 'none'
         const fallback = await svdvals(m); // 'auto': GPU first, then the CPU
         expect(maxRelErr(fallback, svdvalsSync(m, cpu), 1)).toBe(0);
       } finally {
-        native._cudaRelease();
+        native._cudaRelease!();
         setCudaCrossover(DEFAULT_CUDA_CROSSOVER);
       }
       expect(nativeStats().deviceLiveBytes).toBe(0);

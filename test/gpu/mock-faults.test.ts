@@ -13,6 +13,7 @@ import {
   setCudaCrossover,
   svdSync,
   svdvals,
+  svdvalsBatch,
   svdvalsBatchSync,
   svdvalsSync,
 } from '../../src/index.js';
@@ -83,6 +84,23 @@ describe.skipIf(!isMock)('GPU path against injected faults (CPU stand-in for CUD
       expect(warnings[0]).toMatch(/^WEIGHTSCOPE_GPU_FALLBACK: the GPU failed \(cusolverDn.*CUSOLVER_STATUS_INTERNAL_ERROR/);
     } finally {
       process.off('warning', onWarning);
+      setCudaCrossover(DEFAULT_CUDA_CROSSOVER);
+    }
+  });
+
+  it("'auto' falls back inside the native job, on the job's own copy: zeroing the buffer after the call changes nothing", async () => {
+    const m = random(60, 45, 11, 'f64');
+    const want = Array.from(svdvalsSync(m, { backend: 'cpu' }));
+    setCudaCrossover(0);
+    process.env.MOCK_CUSOLVER_STATUS = '7'; // every GPU solve fails
+    try {
+      const p = svdvals(m);
+      m.data.fill(0); // the caller reuses its buffer at once
+      expect(Array.from(await p)).toEqual(want);
+      const b = svdvalsBatch([random(40, 30, 1, 'f64'), random(40, 30, 2, 'f64')]);
+      expect((await b).length).toBe(2);
+    } finally {
+      delete process.env.MOCK_CUSOLVER_STATUS;
       setCudaCrossover(DEFAULT_CUDA_CROSSOVER);
     }
   });

@@ -1,0 +1,26 @@
+// Typed arrays over native blocks (core/pool.h), in both directions:
+//   - results (and snapshots, decoded tensors) are handed to JavaScript without a copy, as external
+//     ArrayBuffers that own one reference to their block;
+//   - such an array passed back in with the adopt flag is recognised (a registry keyed by the block's
+//     address) and read in place: the job takes its own reference, so the memory outlives the job even
+//     if the JavaScript side lets go of it, detaches it, or its worker is terminated.
+// Arrays whose memory V8 allocated are never borrowed by an async job (a transfer would free it under
+// the job): they are copied.
+#pragma once
+#include <napi.h>
+
+#include <cstddef>
+
+#include "../core/buffer.h"
+#include "../core/pool.h"
+
+namespace ws::binding {
+
+// Wraps the buffer's block as a Float32Array/Float64Array (T = float/double) or Uint8Array, no copy.
+template <typename T>
+Napi::TypedArray to_typed_array(Napi::Env env, Buffer<T>&& buf);
+
+// The block behind `ab` if weightscope created it, with one more reference for the caller; else nullptr.
+Block* adopt_block(Napi::Env env, napi_value ab);
+
+}  // namespace ws::binding

@@ -1,0 +1,208 @@
+// readTensor / decodeTensor (I/O-class jobs: they never take a CPU slot) and snapshot.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../core/decode.h"
+#include "../core/file_range.h"
+#include "errors.h"
+#include "job.h"
+#include "matrix_arg.h"
+#include "native_array.h"
+#include "ops.h"
+
+namespace ws::binding {
+namespace {
+
+struct TensorSpec {
+  StoredDtype dtype;
+  std::vector<std::size_t> shape;
+  Layout layout;
+  bool out_f64;
+  std::size_t count = 1, bytes = 0;
+};
+
+int small_int(Napi::Env env, Napi::Value v, int max, const char* what) {
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+  if (!(d >= 0 && d <= max) || d != static_cast<double>(static_cast<int>(d)))
+    throw_error(env, "E_OPTION", std::string(what) + " must be an integer in [0, " + std::to_string(max) + "]");
+  return static_cast<int>(d);
+}
+
+double safe_uint(Napi::Env env, Napi::Value v, const char* what) {
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<std::uint64_t>(d)))
+    throw_error(env, "E_OPTION", std::string(what) + " must be a non-negative safe integer");
+  return d;
+}
+
+// (dtype, shape[], layout, out) at info[i..i+3]: out 0 = float64 for F64 data else float32, 1 = float32,
+// 2 = float64.
+TensorSpec tensor_spec(const Napi::CallbackInfo& info, std::size_t i) {
+  Napi::Env env = info.Env();
+  TensorSpec t;
+  t.dtype = static_cast<StoredDtype>(small_int(env, info[i], 3, "dtype"));
+  if (!info[i + 1].IsArray()) throw_error(env, "E_SHAPE", "shape must be an array");
+  Napi::Array a = info[i + 1].As<Napi::Array>();
+  if (a.Length() > 64) throw_error(env, "E_SHAPE", "shape has more than 64 dimensions");
+  for (uint32_t k = 0; k < a.Length(); ++k) {
+    const double d = safe_uint(env, a.Get(k), "a dimension");
+    t.shape.push_back(static_cast<std::size_t>(d));
+    if (__builtin_mul_overflow(t.count, t.shape.back(), &t.count))
+      throw_error(env, "E_TOO_LARGE", "the tensor's element count overflows");
+  }
+  t.layout = static_cast<Layout>(small_int(env, info[i + 2], 2, "layout"));
+  const int out = small_int(env, info[i + 3], 2, "out dtype");
+  t.out_f64 = out == 0 ? t.dtype == StoredDtype::F64 : out == 2;
+  if (__builtin_mul_overflow(t.count, stored_bytes(t.dtype), &t.bytes))
+    throw_error(env, "E_TOO_LARGE", "the tensor's byte size overflows");
+  transformed_shape(t.shape, t.layout);  // E_SHAPE when the layout does not fit the rank
+  return t;
+}
+
+// Decodes `src` into a fresh output buffer, the shape as it ends up.
+class TensorJob : public Job {
+ public:
+  explicit TensorJob(TensorSpec s) : spec_(std::move(s)) { kind = JobKind::Io; }
+
+  Napi::Value result(Napi::Env env) override {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("data", spec_.out_f64 ? to_typed_array(env, std::move(f64_)) : to_typed_array(env, std::move(f32_)));
+    const std::vector<std::size_t> shape = transformed_shape(spec_.shape, spec_.layout);
+    Napi::Array sh = Napi::Array::New(env, shape.size());
+    for (std::size_t k = 0; k < shape.size(); ++k)
+      sh.Set(static_cast<uint32_t>(k), Napi::Number::New(env, static_cast<double>(shape[k])));
+    o.Set("shape", sh);
+    return o;
+  }
+
+ protected:
+  // Whether the stored bytes already are the output (no conversion, no layout change).
+  bool as_is() const {
+    return spec_.layout == Layout::AsStored &&
+           (spec_.dtype == (spec_.out_f64 ? StoredDtype::F64 : StoredDtype::F32));
+  }
+  void* output_bytes() {
+    if (spec_.out_f64) {
+      f64_.allocate(spec_.count);
+      return f64_.data();
+    }
+    f32_.allocate(spec_.count);
+    return f32_.data();
+  }
+  void decode(const std::uint8_t* src) {
+    void* out = output_bytes();
+    if (spec_.out_f64)
+      decode_tensor(src, spec_.dtype, spec_.shape, spec_.layout, static_cast<double*>(out));
+    else
+      decode_tensor(src, spec_.dtype, spec_.shape, spec_.layout, static_cast<float*>(out));
+  }
+  TensorSpec spec_;
+
+ private:
+  Buffer<float> f32_;
+  Buffer<double> f64_;
+};
+
+class ReadTensorJob final : public TensorJob {
+ public:
+  ReadTensorJob(std::string path, std::uint64_t offset, TensorSpec s)
+      : TensorJob(std::move(s)), path_(std::move(path)), offset_(offset) {}
+  void execute() override {
+    if (spec_.count == 0) return void(output_bytes());
+    if (as_is()) return read_file_range(path_, offset_, spec_.bytes, output_bytes());
+    Buffer<std::uint8_t> raw(spec_.bytes);
+    read_file_range(path_, offset_, spec_.bytes, raw.data());
+    decode(raw.data());
+  }
+
+ private:
+  std::string path_;
+  std::uint64_t offset_;
+};
+
+class DecodeTensorJob final : public TensorJob {
+ public:
+  DecodeTensorJob(const std::uint8_t* src, Block* hold, TensorSpec s) : TensorJob(std::move(s)), src_(src), hold_(hold) {}
+  ~DecodeTensorJob() override { block_release(hold_); }
+  void execute() override {
+    if (spec_.count == 0) return void(output_bytes());
+    decode(src_);
+  }
+
+ private:
+  const std::uint8_t* src_;
+  Block* hold_;
+};
+
+}  // namespace
+
+// readTensor(path, offset, byteLength, dtype, shape, layout, out, flags, token) -> {data, shape}
+Napi::Value ReadTensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw_error(env, "E_OPTION", "readTensor: path must be a string");
+  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  const double offset = safe_uint(env, info[1], "offset");
+  const double length = safe_uint(env, info[2], "byteLength");
+  TensorSpec spec = tensor_spec(info, 3);
+  if (static_cast<double>(spec.bytes) != length)
+    throw_error(env, "E_FORMAT", path + ": the tensor needs " + std::to_string(spec.bytes) + " bytes, its range has " +
+                                     std::to_string(static_cast<std::uint64_t>(length)));
+  const CallOptions o = call_options(info, 7);
+  return run_job(env, std::make_unique<ReadTensorJob>(path, static_cast<std::uint64_t>(offset), std::move(spec)), o);
+}
+
+// decodeTensor(bytes: Uint8Array, dtype, shape, layout, out, flags, token) -> {data, shape}
+Napi::Value DecodeTensor(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  napi_typedarray_type type;
+  std::size_t length = 0, offset = 0;
+  void* data = nullptr;
+  napi_value ab = nullptr;
+  if (!info[0].IsTypedArray() || napi_get_typedarray_info(env, info[0], &type, &length, &data, &ab, &offset) != napi_ok ||
+      type != napi_uint8_array)
+    throw_error(env, "E_DTYPE", "decodeTensor: bytes must be a Uint8Array");
+  bool is_ab = false, detached = false;
+  napi_is_arraybuffer(env, ab, &is_ab);
+  if (is_ab && napi_is_detached_arraybuffer(env, ab, &detached) == napi_ok && detached)
+    throw_error(env, "E_DETACHED", "decodeTensor: the bytes' ArrayBuffer is detached");
+  TensorSpec spec = tensor_spec(info, 1);
+  if (spec.bytes != length)
+    throw_error(env, "E_FORMAT", "decodeTensor: the tensor needs " + std::to_string(spec.bytes) + " bytes, got " +
+                                     std::to_string(length));
+  const CallOptions o = call_options(info, 5);
+  const auto* src = static_cast<const std::uint8_t*>(data);
+  Block* hold = nullptr;
+  if (o.async || !is_ab) {  // the same rules as matrix_arg.h: adopt a native block, else copy
+    if (o.async && o.adopt && is_ab) hold = adopt_block(env, ab);
+    if (!hold) {
+      hold = block_acquire(length ? length : 1);
+      std::memcpy(hold->data, data, length);
+      src = static_cast<const std::uint8_t*>(hold->data);
+    }
+  }
+  return run_job(env, std::make_unique<DecodeTensorJob>(src, hold, std::move(spec)), o);
+}
+
+// snapshot(data, rows, cols, precision) -> a native-backed copy (converted to the precision)
+Napi::Value Snapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t rows = dim_arg(env, info[1], "rows"), cols = dim_arg(env, info[2], "cols");
+  const TypedView tv = float_view(env, info[0], "data");
+  std::size_t n = 0;
+  if (__builtin_mul_overflow(rows, cols, &n) || tv.length != n)
+    throw_error(env, "E_SHAPE", "data has " + std::to_string(tv.length) + " elements, the shape needs " +
+                                    std::to_string(rows) + " x " + std::to_string(cols));
+  const int p = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : 0;
+  const Dtype d = compute_dtype(tv.dtype, p == 1 ? Precision::F32 : p == 2 ? Precision::F64 : Precision::AsStored);
+  if (d == Dtype::F32) {
+    Buffer<float> b(n);
+    copy_converted(b.data(), d, tv.data, tv.dtype, n);
+    return to_typed_array(env, std::move(b));
+  }
+  Buffer<double> b(n);
+  copy_converted(b.data(), d, tv.data, tv.dtype, n);
+  return to_typed_array(env, std::move(b));
+}
+
+}  // namespace ws::binding

@@ -1,0 +1,40 @@
+// Zero-copy inputs for weightscope's own code.
+//
+// An async call copies its input before it returns, so the caller may reuse, mutate or transfer its
+// buffer at once. Arrays weightscope made itself and will not touch while the call runs (a snapshot, a
+// tensor read from a file by readTensor) need no copy: they are marked here, and the binding reads a
+// marked array in place when its memory is a native block (it takes a reference of its own, so the
+// memory outlives the call whatever JavaScript does with the array). A marked array whose memory V8
+// allocated is still copied: a transfer could free it under the job.
+//
+// Never mark an array user code can reach while a call on it runs: it would see the caller's later
+// writes. Not exported from the package.
+import { native, type FloatArray } from '../binding.js';
+import type { Matrix } from './matrix.js';
+import { unpack } from './matrix.js';
+
+const adopted = new WeakSet<ArrayBufferView>();
+
+/** Marks `a` as weightscope's own and immutable from now on; returns it. */
+export function adopt<A extends ArrayBufferView>(a: A): A {
+  adopted.add(a);
+  return a;
+}
+
+export function isAdopted(a: ArrayBufferView): boolean {
+  return adopted.has(a);
+}
+
+/**
+ * The contract for multi-step functions (principalAngles, layerAlignment, FARMS, ...): call snapshot(m)
+ * once, synchronously, before the first await, and use only the snapshot afterwards. It copies the data
+ * at that moment (one copy, into native memory, converted to `precision` when given) and marks the copy,
+ * so every later native call on it reads it in place: the result is that of the data at call time, and
+ * later writes to (or a transfer of) the caller's buffer cannot reach it.
+ */
+export function snapshot<A extends FloatArray>(m: { data: A; shape: readonly [number, number] }, precision?: 'float32' | 'float64'): Matrix<A>;
+export function snapshot(m: unknown, precision?: 'float32' | 'float64'): Matrix {
+  const [data, rows, cols] = unpack(m);
+  const p = precision === 'float32' ? 1 : precision === 'float64' ? 2 : 0;
+  return { data: adopt(native.snapshot(data, rows, cols, p)), shape: [rows, cols] };
+}

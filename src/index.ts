@@ -21,6 +21,7 @@ export {
   setThreads,
   getThreads,
   setLargeJobFlops,
+  MAX_THREADS,
   setCudaCrossover,
   getCudaCrossover,
   DEFAULT_CUDA_CROSSOVER,

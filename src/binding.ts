@@ -86,6 +86,7 @@ export interface RawBinding {
   _cudaRelease?(): void;
   _forcePortableF16?(on: boolean): boolean;
   _failResults?(n: number): void;
+  _holdCpu?(on: boolean): void;
   _lapackProbe?(routine: 'gesdd' | 'gesvd' | 'syevd', job: string, m: number, n: number): {
     min: number; bound: number; iwork: number; fits: boolean; query?: number; infoAtMin?: number; infoBelowMin?: number;
   };

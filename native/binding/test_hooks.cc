@@ -5,6 +5,7 @@
 //   _forcePortableF16(on)  decode f16 without F16C, to test the portable path on any CPU
 //   _lapackProbe(routine, job, m, n)  the 64-bit workspace sizes and LAPACK's own verdict on them
 //   _failResults(n)  building the next n async results fails (the promise must reject)
+//   _holdCpu(on)  while on, queued CPU jobs are not admitted (they stay queued, deterministically)
 #include "ops.h"
 
 #ifdef WEIGHTSCOPE_TEST_HOOKS
@@ -12,6 +13,7 @@
 
 #include "../core/decode.h"
 #include "../core/lapack_typed.h"
+#include "../core/scheduler.h"
 #include "../core/svd.h"
 #include "../core/workspace.h"
 #include "../cusolver/loader.h"
@@ -51,6 +53,11 @@ Napi::Value CudaRelease(const Napi::CallbackInfo& info) {
 
 Napi::Value FailResults(const Napi::CallbackInfo& info) {
   fail_next_results(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value HoldCpu(const Napi::CallbackInfo& info) {
+  Scheduler::instance().hold_cpu(info[0].ToBoolean());
   return info.Env().Undefined();
 }
 
@@ -113,6 +120,7 @@ void register_test_hooks(Napi::Env env, Napi::Object exports) {
   exports.Set("_forcePortableF16", Napi::Function::New(env, guarded<ForcePortableF16>));
   exports.Set("_lapackProbe", Napi::Function::New(env, guarded<LapackProbe>));
   exports.Set("_failResults", Napi::Function::New(env, guarded<FailResults>));
+  exports.Set("_holdCpu", Napi::Function::New(env, guarded<HoldCpu>));
 }
 #else
 void register_test_hooks(Napi::Env, Napi::Object) {}

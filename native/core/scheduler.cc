@@ -122,7 +122,7 @@ void Scheduler::enqueue_locked(std::unique_ptr<Task> t) {
 
 // Admits CPU jobs from the head of the queue while their resources are free (see the header).
 void Scheduler::pump_locked() {
-  if (exiting_) return;
+  if (exiting_ || held_) return;
   if (busy_ == 0 && sync_active_ == 0 && !exclusive_) set_blas_locked(1);
   while (!cpu_wait_.empty()) {
     const JobKind k = cpu_wait_.front()->kind;
@@ -286,6 +286,12 @@ int Scheduler::threads() {
 int Scheduler::slots() {
   std::lock_guard<std::mutex> lk(mu_);
   return slots_;
+}
+
+void Scheduler::hold_cpu(bool on) {
+  std::lock_guard<std::mutex> lk(mu_);
+  held_ = on;
+  if (!on) pump_locked();
 }
 
 void Scheduler::set_large_job_flops(double flops) {

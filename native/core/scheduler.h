@@ -128,6 +128,10 @@ class Scheduler {
   // another thread) is still running. See exit_guard in blas_control.cc.
   bool quiesce_for_exit();
 
+  // Tests only (exposed by the test hooks): while held, no queued CPU job is admitted, so a test can
+  // observe jobs that are certainly still queued instead of racing a long job.
+  void hold_cpu(bool on);
+
   // A synchronous call: resources as described above, taken without waiting, released on destruction.
   class SyncScope {
    public:
@@ -183,6 +187,7 @@ class Scheduler {
   std::deque<std::shared_ptr<Helper>> helper_ready_;  // parallel_for work for idle CPU threads
   bool stopping_ = false;                             // only a test scheduler is ever destroyed
   bool exiting_ = false;                              // the process is exiting: admit nothing
+  bool held_ = false;                                 // hold_cpu (tests)
   std::vector<std::thread> workers_;
 };
 

@@ -129,7 +129,7 @@ const gramCheck: Check = (js, ref, c) => {
   // |fl(a·b) − a·b| <= k·eps·‖a‖‖b‖ per entry; only the lower triangle is defined by ?syrk
   for (let i = 0; i < r.n; i++)
     for (let j = 0; j <= i; j++) {
-      const tol = 2 * k * eps * Math.sqrt(r.G[i * r.n + i] * r.G[j * r.n + j]) + Number.MIN_VALUE;
+      const tol = 2 * k * eps * Math.sqrt(r.G[i * r.n + i]) * Math.sqrt(r.G[j * r.n + j]) + Number.MIN_VALUE;
       const p = closeAbs(`G[${i}, ${j}]`, o.data[i * r.n + j], r.G[i * r.n + j], tol);
       if (p) return p;
     }

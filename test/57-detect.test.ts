@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, listTensors } from '../src/index.js';
 import { fixturesDir } from './helpers/reference.js';
+import { run } from './helpers/child.js';
 
 const FORMATS = join(fixturesDir, 'formats');
 const HF = join(fixturesDir, 'hf');
@@ -109,36 +110,36 @@ describe('folders', () => {
 
 describe('FIFOs are refused, never opened for a blocking read', () => {
   const dist = pathToFileURL(join(process.cwd(), 'dist', 'index.js')).href;
-  const child = (model: string) => {
-    const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-list-tensors.mjs'), dist, model], { encoding: 'utf8', timeout: 20_000 });
+  const child = async (model: string) => {
+    const r = await run(process.execPath, [join('test', 'helpers', 'child-list-tensors.mjs'), dist, model], { timeoutMs: 20_000 });
     expect(r.signal, `child blocked on ${model}`).toBeNull();
     return JSON.parse(r.stdout);
   };
   const mkfifo = (p: string) => expect(spawnSync('mkfifo', [p]).status).toBe(0);
 
-  it('as the model file, a safetensors shard, a tfjs weights file, an ONNX external data file, and a folder entry', () => {
+  it('as the model file, a safetensors shard, a tfjs weights file, an ONNX external data file, and a folder entry', async () => {
     const d = join(TMP, 'fifo');
     fs.mkdirSync(d);
     mkfifo(join(d, 'model.safetensors'));
-    expect(child(join(d, 'model.safetensors'))).toEqual({ code: 'E_FORMAT', message: expect.stringMatching(/a FIFO, not a regular file: refused/) });
+    expect((await child(join(d, 'model.safetensors')))).toEqual({ code: 'E_FORMAT', message: expect.stringMatching(/a FIFO, not a regular file: refused/) });
     // sharded: the index is fine, one shard a FIFO
     const sh = join(TMP, 'fifo-shard');
     fs.cpSync(join(ID, 'sharded'), sh, { recursive: true });
     fs.rmSync(join(sh, 'model-00002-of-00003.safetensors'));
     mkfifo(join(sh, 'model-00002-of-00003.safetensors'));
-    expect(child(join(sh, 'model.safetensors.index.json'))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
+    expect((await child(join(sh, 'model.safetensors.index.json')))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
     const tf = join(TMP, 'fifo-tfjs');
     fs.cpSync(join(ID, 'tfjs_dup'), tf, { recursive: true });
     fs.rmSync(join(tf, 'group1-shard1of1.bin'));
     mkfifo(join(tf, 'group1-shard1of1.bin'));
-    expect(child(join(tf, 'model.json'))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
+    expect((await child(join(tf, 'model.json')))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
     const ox = join(TMP, 'fifo-onnx');
     fs.mkdirSync(ox);
     fs.copyFileSync(join(ID, 'alias_external.onnx'), join(ox, 'alias_external.onnx'));
     mkfifo(join(ox, 'alias_external.bin'));
-    expect(child(join(ox, 'alias_external.onnx'))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/external data: .*FIFO/) });
+    expect((await child(join(ox, 'alias_external.onnx')))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/external data: .*FIFO/) });
     // a folder whose only model-looking entry is a FIFO: not a candidate, never opened
-    expect(child(d)).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/folder holds no model file .*refused: model\.safetensors: a FIFO/) });
+    expect((await child(d))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/folder holds no model file .*refused: model\.safetensors: a FIFO/) });
   });
 });
 

@@ -4,6 +4,7 @@
 import { formatError, FileSource, readJsonFile } from './bytes.js';
 import type { PlanContext } from './context.js';
 import { planOnnx } from './onnx.js';
+import { planPytorch, planPytorchIndex } from './pytorch/plan.js';
 import { planSafetensors, planSafetensorsIndex } from './safetensors.js';
 import { planTfjs } from './tfjs.js';
 import type { DraftPlan } from './types.js';
@@ -68,6 +69,10 @@ function planJson(source: string | Uint8Array, ctx: PlanContext): DraftPlan {
   const json = readJsonFile(source, 'JSON file');
   const obj = json !== null && typeof json === 'object';
   // by content; the file name only picks the reader that explains what is missing
+  const firstShard = obj && 'weight_map' in json ? Object.values((json as { weight_map: object }).weight_map ?? {})[0] : undefined;
+  if (/(^|[\\/])pytorch_model[^\\/]*\.index\.json$/i.test(source) || /\.(bin|pt|pth|ckpt)$/i.test(String(firstShard))) {
+    return planPytorchIndex(source, json, ctx);
+  }
   if ((obj && 'weight_map' in json) || /\.index\.json$/i.test(source)) return planSafetensorsIndex(source, json, ctx);
   if (Array.isArray(json) || (obj && 'weightsManifest' in json) || /(^|[\\/])model\.json$|manifest\.json$/i.test(source)) {
     return planTfjs(source, json, ctx);
@@ -88,7 +93,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'pytorch',
     label: 'a PyTorch checkpoint (torch.save / TorchScript zip archive)',
     sniff: (h) => /^[^/]+\/(data\.pkl|data\/\d|constants\.pkl|code\/|version|\.data\/)/.test(firstZipEntry(h) ?? ''),
-    hint: `PyTorch checkpoints are not read yet: ${CONVERT_TO_SAFETENSORS}`,
+    plan: planPytorch,
   },
   {
     id: 'npz',
@@ -112,7 +117,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'pytorch-legacy',
     label: 'a legacy PyTorch checkpoint (pickle, torch.save before 1.6)',
     sniff: (h) => h[0] === 0x80 && h[1] === 0x02 && h[2] === 0x8a && h[3] === 0x0a,
-    hint: `legacy PyTorch checkpoints are not read: ${CONVERT_TO_SAFETENSORS}`,
+    plan: planPytorch,
   },
   {
     id: 'pickle',

@@ -30,8 +30,6 @@ async function formatError(src: string | Uint8Array): Promise<string> {
 describe('formats are recognised by content', () => {
   const cases: [string, RegExp, RegExp][] = [
     ['plain.pkl', /a Python pickle/, /pickles are not read/],
-    ['array.npy', /a NumPy \.npy array/, /\[\{ name, W/],
-    ['arrays.npz', /a NumPy \.npz archive/, /safetensors\.numpy\.save_file/],
     ['model.gguf', /a GGUF file/, /original safetensors checkpoint/],
     ['model.tflite', /a TensorFlow Lite model/, /tensorflowjs_converter|tf2onnx/],
     ['weights.h5', /an HDF5 file/, /tensorflowjs_converter --input_format keras/],
@@ -54,13 +52,13 @@ describe('formats are recognised by content', () => {
     });
   }
 
-  it('torch.save files (zip and legacy) are read by content, also named .safetensors (test/80-pytorch.test.ts reads them in full)', async () => {
-    for (const file of ['torch_zip.pt', 'torch_legacy.pt']) {
+  it('torch.save and NumPy files are read by content, also named .safetensors (test/80-81 read them in full)', async () => {
+    for (const [file, format, name] of [['torch_zip.pt', 'pytorch', 'weight'], ['torch_legacy.pt', 'pytorch', 'weight'], ['arrays.npz', 'numpy', 'w'], ['array.npy', 'numpy', 'array-renamed']]) {
       const renamed = join(TMP, file.replace(/\.\w+$/, '-renamed.safetensors'));
       fs.copyFileSync(join(FORMATS, file), renamed);
       const l = await listTensors(renamed);
-      expect(l.format).toBe('pytorch');
-      expect(l.tensors.map((t) => [t.name, t.shape])).toEqual([['weight', [4, 4]]]);
+      expect(l.format).toBe(format);
+      expect(l.tensors.map((t) => [t.name, t.shape])).toEqual([[name, [4, 4]]]);
     }
   });
 

@@ -3,6 +3,7 @@
 // Adding a reader = setting `plan` on its row.
 import { formatError, FileSource, readJsonFile } from './bytes.js';
 import type { PlanContext } from './context.js';
+import { planNumpy } from './numpy/plan.js';
 import { planOnnx } from './onnx.js';
 import { planPytorch, planPytorchIndex } from './pytorch/plan.js';
 import { planSafetensors, planSafetensorsIndex } from './safetensors.js';
@@ -99,7 +100,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'npz',
     label: 'a NumPy .npz archive',
     sniff: (h) => /\.npy$/.test(firstZipEntry(h) ?? ''),
-    hint: 'NumPy archives are not read yet: load them yourself and pass [{ name, W: { data, shape } }] to analyze(), or save as safetensors (safetensors.numpy.save_file)',
+    plan: planNumpy,
   },
   {
     id: 'keras',
@@ -153,7 +154,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'npy',
     label: 'a NumPy .npy array',
     sniff: (h) => ascii(h, 0, '\x93NUMPY'),
-    hint: 'NumPy arrays are not read yet: load it yourself and pass [{ name, W: { data, shape } }] to analyze()',
+    plan: planNumpy,
   },
   { id: 'json', label: 'a JSON model file', sniff: (h) => isJson(h), plan: planJson },
   { id: 'onnx', label: 'an ONNX model', sniff: (h) => isOnnx(h), plan: planOnnx },

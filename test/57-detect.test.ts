@@ -31,7 +31,6 @@ describe('formats are recognised by content', () => {
   const cases: [string, RegExp, RegExp][] = [
     ['plain.pkl', /a Python pickle/, /pickles are not read/],
     ['model.gguf', /a GGUF file/, /original safetensors checkpoint/],
-    ['model.tflite', /a TensorFlow Lite model/, /tensorflowjs_converter|tf2onnx/],
     ['weights.h5', /an HDF5 file/, /tensorflowjs_converter --input_format keras/],
     ['model.keras', /a Keras v3 \.keras archive/, /tensorflowjs_converter|tf2onnx/],
   ];
@@ -52,8 +51,8 @@ describe('formats are recognised by content', () => {
     });
   }
 
-  it('torch.save and NumPy files are read by content, also named .safetensors (test/80-81 read them in full)', async () => {
-    for (const [file, format, name] of [['torch_zip.pt', 'pytorch', 'weight'], ['torch_legacy.pt', 'pytorch', 'weight'], ['arrays.npz', 'numpy', 'w'], ['array.npy', 'numpy', 'array-renamed']]) {
+  it('torch.save, NumPy and TFLite files are read by content, also named .safetensors (test/80-82 read them in full)', async () => {
+    for (const [file, format, name] of [['torch_zip.pt', 'pytorch', 'weight'], ['torch_legacy.pt', 'pytorch', 'weight'], ['arrays.npz', 'numpy', 'w'], ['array.npy', 'numpy', 'array-renamed'], ['model.tflite', 'tflite', 'sequential_1/dense_1/MatMul']]) {
       const renamed = join(TMP, file.replace(/\.\w+$/, '-renamed.safetensors'));
       fs.copyFileSync(join(FORMATS, file), renamed);
       const l = await listTensors(renamed);

@@ -8,6 +8,7 @@ import { planOnnx } from './onnx.js';
 import { planPytorch, planPytorchIndex } from './pytorch/plan.js';
 import { planSafetensors, planSafetensorsIndex } from './safetensors.js';
 import { planTfjs } from './tfjs.js';
+import { planTflite } from './tflite/plan.js';
 import type { DraftPlan } from './types.js';
 
 /** Bytes read from the start of a file to recognise it. */
@@ -142,7 +143,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'tflite',
     label: 'a TensorFlow Lite model',
     sniff: (h) => ascii(h, 4, 'TFL3'),
-    hint: 'TFLite is not read yet: analyse the model it was converted from (tfjs via tensorflowjs_converter, or ONNX via tf2onnx)',
+    plan: planTflite,
   },
   {
     id: 'hdf5',

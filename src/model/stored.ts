@@ -68,7 +68,7 @@ function swapBytes(b: Uint8Array, size: number): void {
 }
 
 /** Gathers a strided view of `flat` (element 0 = the view's offset) into row-major order. */
-function gather(flat: Float32Array | Float64Array, size: readonly number[], stride: readonly number[]): Float32Array | Float64Array {
+export function gather(flat: Float32Array | Float64Array, size: readonly number[], stride: readonly number[]): Float32Array | Float64Array {
   const n = size.reduce((a, b) => a * b, 1);
   const out = flat instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
   const rank = size.length;

@@ -30,14 +30,8 @@ async function formatError(src: string | Uint8Array): Promise<string> {
 
 describe('formats are recognised by content', () => {
   const cases: [string, RegExp, RegExp][] = [
-    ['torch_zip.pt', /a PyTorch checkpoint \(torch\.save/, /convert it: python -c .*safetensors/],
-    ['torchscript.pt', /a PyTorch checkpoint/, /safetensors/],
-    ['torch_legacy.pt', /a legacy PyTorch checkpoint \(pickle/, /safetensors/],
     ['plain.pkl', /a Python pickle/, /pickles are not read/],
-    ['array.npy', /a NumPy \.npy array/, /\[\{ name, W/],
-    ['arrays.npz', /a NumPy \.npz archive/, /safetensors\.numpy\.save_file/],
     ['model.gguf', /a GGUF file/, /original safetensors checkpoint/],
-    ['model.tflite', /a TensorFlow Lite model/, /tensorflowjs_converter|tf2onnx/],
     ['weights.h5', /an HDF5 file/, /tensorflowjs_converter --input_format keras/],
     ['model.keras', /a Keras v3 \.keras archive/, /tensorflowjs_converter|tf2onnx/],
   ];
@@ -57,6 +51,16 @@ describe('formats are recognised by content', () => {
       expect(await formatError(new Uint8Array(fs.readFileSync(join(FORMATS, file))))).toMatch(what);
     });
   }
+
+  it('torch.save, NumPy and TFLite files are read by content, also named .safetensors (test/80-82 read them in full)', async () => {
+    for (const [file, format, name] of [['torch_zip.pt', 'pytorch', 'weight'], ['torch_legacy.pt', 'pytorch', 'weight'], ['arrays.npz', 'numpy', 'w'], ['array.npy', 'numpy', 'array-renamed'], ['model.tflite', 'tflite', 'sequential_1/dense_1/MatMul']]) {
+      const renamed = join(TMP, file.replace(/\.\w+$/, '-renamed.safetensors'));
+      fs.copyFileSync(join(FORMATS, file), renamed);
+      const l = await listTensors(renamed);
+      expect(l.format).toBe(format);
+      expect(l.tensors.map((t) => [t.name, t.shape])).toEqual([[name, [4, 4]]]);
+    }
+  });
 
   it('a readable format under another extension is read (ONNX named .bin, safetensors named .pt)', async () => {
     fs.copyFileSync(join(ID, 'if_branches.onnx'), join(TMP, 'weights.bin'));
@@ -101,10 +105,10 @@ describe('folders', () => {
   });
 
   it('a folder with only unreadable formats names them and says what to do', async () => {
-    const d = folder('torch-only', { 'pytorch_model.bin': join(FORMATS, 'torch_zip.pt'), 'model.gguf': join(FORMATS, 'model.gguf') });
+    const d = folder('unread-only', { 'weights.h5': join(FORMATS, 'weights.h5'), 'model.keras': join(FORMATS, 'model.keras') });
     const m = await formatError(d);
-    expect(m).toMatch(/model\.gguf \(a GGUF file \(llama\.cpp\)\), pytorch_model\.bin \(a PyTorch checkpoint/);
-    expect(m).toMatch(/not read yet/);
+    expect(m).toMatch(/model\.keras \(a Keras v3 \.keras archive\), weights\.h5 \(an HDF5 file/);
+    expect(m).toMatch(/not read/);
   });
 });
 

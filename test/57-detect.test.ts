@@ -35,7 +35,6 @@ describe('formats are recognised by content', () => {
     ['plain.pkl', /a Python pickle/, /pickles are not read/],
     ['array.npy', /a NumPy \.npy array/, /\[\{ name, W/],
     ['arrays.npz', /a NumPy \.npz archive/, /safetensors\.numpy\.save_file/],
-    ['model.gguf', /a GGUF file/, /original safetensors checkpoint/],
     ['model.tflite', /a TensorFlow Lite model/, /tensorflowjs_converter|tf2onnx/],
     ['weights.h5', /an HDF5 file/, /tensorflowjs_converter --input_format keras/],
     ['model.keras', /a Keras v3 \.keras archive/, /tensorflowjs_converter|tf2onnx/],
@@ -100,9 +99,9 @@ describe('folders', () => {
   });
 
   it('a folder with only unreadable formats names them and says what to do', async () => {
-    const d = folder('torch-only', { 'pytorch_model.bin': join(FORMATS, 'torch_zip.pt'), 'model.gguf': join(FORMATS, 'model.gguf') });
+    const d = folder('torch-only', { 'pytorch_model.bin': join(FORMATS, 'torch_zip.pt'), 'weights.h5': join(FORMATS, 'weights.h5') });
     const m = await formatError(d);
-    expect(m).toMatch(/model\.gguf \(a GGUF file \(llama\.cpp\)\), pytorch_model\.bin \(a PyTorch checkpoint/);
+    expect(m).toMatch(/pytorch_model\.bin \(a PyTorch checkpoint.*weights\.h5 \(an HDF5 file/);
     expect(m).toMatch(/not read yet/);
   });
 });

@@ -31,7 +31,6 @@ async function formatError(src: string | Uint8Array): Promise<string> {
 describe('formats are recognised by content', () => {
   const cases: [string, RegExp, RegExp][] = [
     ['plain.pkl', /a Python pickle/, /pickles are not read/],
-    ['model.gguf', /a GGUF file/, /original safetensors checkpoint/],
     ['weights.h5', /an HDF5 file/, /tensorflowjs_converter --input_format keras/],
     ['model.keras', /a Keras v3 \.keras archive/, /tensorflowjs_converter|tf2onnx/],
   ];

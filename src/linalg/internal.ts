@@ -8,3 +8,4 @@ export { svdvalsBatchIn } from './batch.js';
 export { snapshot, adopt, isAdopted } from './adopt.js';
 export { abortError, throwIfAborted, checkSignal } from './abort.js';
 export { readTensor, decodeTensor, decodeTensorSync, type TensorSpec, type DecodedTensor, type StoredDtype, type TensorLayout } from './tensor.js';
+export { readGgml, decodeGgml, type GgmlResult } from './ggml.js';

@@ -3,6 +3,7 @@
 // Adding a reader = setting `plan` on its row.
 import { formatError, FileSource, readJsonFile } from './bytes.js';
 import type { PlanContext } from './context.js';
+import { planGguf } from './gguf/plan.js';
 import { planNumpy } from './numpy/plan.js';
 import { planOnnx } from './onnx.js';
 import { planPytorch, planPytorchIndex } from './pytorch/plan.js';
@@ -131,7 +132,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'gguf',
     label: 'a GGUF file (llama.cpp)',
     sniff: (h) => ascii(h, 0, 'GGUF'),
-    hint: 'GGUF is not read yet: analyse the original safetensors checkpoint (the one the GGUF was converted from)',
+    plan: planGguf,
   },
   {
     id: 'ggml',

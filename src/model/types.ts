@@ -7,7 +7,7 @@ export type WeightKind = 'dense' | 'conv2d' | 'embedding' | 'recurrent' | 'other
 /** Memory layout of a conv2d kernel: torch/ONNX (out, in, kh, kw) or tfjs/keras (kh, kw, in, out). */
 export type ConvLayout = 'oihw' | 'hwio';
 
-export type ModelFormat = 'safetensors' | 'tfjs' | 'onnx' | 'pytorch' | 'numpy' | 'tflite';
+export type ModelFormat = 'safetensors' | 'tfjs' | 'onnx' | 'pytorch' | 'numpy' | 'tflite' | 'gguf';
 
 /** Where a tensor came from. `file` is always set ('<memory>' for an in-memory source). */
 export interface TensorSource {

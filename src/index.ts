@@ -172,6 +172,8 @@ export {
   type NamedWeight,
   type LayersModelLike,
   type Metric,
+  type PlannedLayer,
+  type LayerDone,
 } from './model/analyze.js';
 
 // Reports: the JSON document the CLI writes and the HTML report (README "CLI", "JSON naming")

@@ -172,6 +172,8 @@ export {
   type NamedWeight,
   type LayersModelLike,
   type Metric,
+  type PlannedLayer,
+  type LayerDone,
 } from './model/analyze.js';
 
 // Workflows: tracking a training run (README "Tracking training")

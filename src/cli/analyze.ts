@@ -65,6 +65,7 @@ export async function runAnalyze(path: string, flags: AnalyzeFlags, generator: s
   const ctx = resolveAnalyze(path, flags);
   if (!existsSync(path)) throw new UsageError(`no such file or folder: ${escapeControl(path)}`);
   if (ctx.threads !== undefined) setThreads(ctx.threads);
+  if (ctx.shard || ctx.resume) return (await import('./logged-run.js')).runLogged(path, ctx, generator);
   const progress = createProgress(ctx.progress);
   let report: ModelReport;
   try {
@@ -72,6 +73,11 @@ export async function runAnalyze(path: string, flags: AnalyzeFlags, generator: s
   } finally {
     progress.stop();
   }
+  emitReport(report, ctx, generator);
+}
+
+/** stdout (table, JSON or CSV) and the --out files of a report: a single run's, or one merged from parts. */
+export function emitReport(report: ModelReport, ctx: AnalyzeContext, generator: string): void {
   if (ctx.format === 'json') process.stdout.write(toJson(reportToJson(report)) + '\n');
   else if (ctx.format === 'csv') process.stdout.write(toCsv(depthOrder(report.layers).map(layerRow)));
   else printTable(report, ctx);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// weightscope command line: analyze | demo | bench | backends. The commands load the native addon only
+// weightscope command line: analyze | merge | demo | bench | backends. The commands load the native addon only
 // when they run, so --help and --version work without it, and an addon that cannot load is one line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +53,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--threads <n>', 'BLAS threads for large layers', int(1))
     .option('--concurrency <n>', 'layers analysed at once', int(1))
     .option('--no-progress', 'no progress output on stderr')
+    .option('--shard <i/n|auto>', "analyse part i of n (0-based), balanced by Σ n²m, into --out/part-<i>-of-<n>.jsonl; 'auto': from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX")
+    .option('--shard-count <n>', 'with --shard auto: the number of parts (Kubernetes; default SLURM_ARRAY_TASK_COUNT or WEIGHTSCOPE_SHARD_COUNT)', int(1))
+    .option('--resume', 'continue the per-layer log under --out: layers already done are not analysed again')
     .action(async (path: string, o) => (await import('./analyze.js')).runAnalyze(path, o, generator));
 
   program
@@ -68,6 +71,19 @@ export async function main(argv: string[]): Promise<number> {
     .option('--layers <regex>', 'only layers whose name matches')
     .option('--min-evals <n>', 'no alpha for layers with fewer eigenvalues (default 10)', int(1))
     .action(async (a: string, b: string, o) => (await import('./compare.js')).runCompare(a, b, o));
+
+  program
+    .command('merge')
+    .description('combine the parts of `analyze --shard i/n` into the report of a single run')
+    .argument('<parts...>', 'part files (part-<i>-of-<n>.jsonl), all n of them')
+    .addOption(new Option('--format <format>', 'stdout format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--json', 'same as --format json').conflicts(['csv']))
+    .option('--csv', 'same as --format csv')
+    .option('--columns <list>', "table columns: comma-separated names, 'default' (the default set) or 'all'")
+    .option('--out <dir>', 'write layers.json, layers.csv (and report.html, plots/) here')
+    .option('--html', 'write a self-contained HTML report (needs --out; parts analysed with --html or --plots)')
+    .option('--plots', 'write an SVG ESD plot per layer (needs --out; parts analysed with --html or --plots)')
+    .action(async (parts: string[], o) => (await import('./merge.js')).runMerge(parts, o, generator));
 
   program
     .command('demo')

@@ -4,6 +4,8 @@ import type { Metric, ModelAnalyzeOptions } from '../model/analyze.js';
 import type { WeightKind } from '../model/types.js';
 import { parseColumns } from './table-columns.js';
 import { UsageError } from './errors.js';
+import { resolveShard } from './shard-env.js';
+import type { ShardSpec } from '../model/shard.js';
 
 /** The flags as commander hands them over. */
 export interface AnalyzeFlags {
@@ -29,6 +31,9 @@ export interface AnalyzeFlags {
   threads?: number;
   concurrency?: number;
   progress?: boolean;
+  shard?: string;
+  shardCount?: number;
+  resume?: boolean;
 }
 
 export interface AnalyzeContext {
@@ -42,6 +47,10 @@ export interface AnalyzeContext {
   metrics: Metric[];
   progress: boolean;
   threads?: number;
+  /** --shard: the part this process analyses (it writes a part file under --out; see shard-env.ts). */
+  shard?: ShardSpec;
+  /** --resume: continue the per-layer log under --out. */
+  resume: boolean;
   /** What analyze() gets (onProgress is added by the caller). */
   analyze: ModelAnalyzeOptions;
 }
@@ -78,6 +87,8 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
   if (format !== 'table' && format !== 'json' && format !== 'csv') throw new UsageError(`--format must be table, json or csv, got '${format}'`);
   if ((f.html || f.plots) && !f.out) throw new UsageError('--html and --plots need --out DIR');
   if (f.columns !== undefined && format !== 'table') throw new UsageError('--columns chooses the table columns; JSON and CSV carry every column');
+  const shard = resolveShard(f.shard, f.shardCount);
+  if ((shard || f.resume) && !f.out) throw new UsageError(`${shard ? '--shard' : '--resume'} needs --out DIR (where the per-layer log goes)`);
   const metrics = list('--metrics', f.metrics ?? 'mp,rank', METRICS) as Metric[];
   if (f.farms && !metrics.includes('farms')) metrics.push('farms');
   if (f.minEvals !== undefined && f.maxEvals !== undefined && f.minEvals > f.maxEvals)
@@ -109,6 +120,8 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
     metrics,
     progress: f.progress !== false,
     threads: f.threads,
+    ...(shard ? { shard } : {}),
+    resume: !!f.resume,
     analyze,
   };
 }

@@ -2,7 +2,8 @@
 import { fail } from '../errors.js';
 import type { AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
 import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
-import type { WeightKind } from './types.js';
+import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
+import type { LayerResult } from './analyze.js'; // type only: erased, no runtime cycle
 
 export type Metric = 'mp' | 'traps' | 'rank' | 'farms';
 
@@ -41,9 +42,37 @@ export interface ModelAnalyzeOptions {
   xmin?: MatrixOptions['xmin'];
   fixFingers?: MatrixOptions['fixFingers'];
   seed?: number;
+  /**
+   * Which of the planned layers (after the `layers`/`types` filters) this call analyses, by layerId: the hook
+   * that --shard and --resume use (src/model/shard.ts). Default: all.
+   */
+  select?: (layers: readonly PlannedLayer[]) => ReadonlySet<number>;
+  /** Called once per selected layer when it is done: its row (or null), the skip entries it added, its content key. */
+  onLayer?: (e: LayerDone) => void;
 }
 
-const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed'] as const;
+/** A layer of the plan as `select` sees it (nothing read yet). */
+export interface PlannedLayer {
+  name: string;
+  layerId: number;
+  kind: WeightKind;
+  shape: readonly number[];
+  layout?: 'oihw' | 'hwio';
+  storedDtype?: string;
+  aliases?: string[];
+  source?: TensorSource;
+}
+
+/** What became of one selected layer (see `onLayer`). */
+export interface LayerDone {
+  layer: PlannedLayer;
+  result: LayerResult | null;
+  skipped: SkippedTensor[];
+  /** The digest of the analysed data (dedupe.ts), when it was read; identical data has one key. */
+  key?: string;
+}
+
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer'] as const;
 const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms'];
 const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
 
@@ -85,7 +114,8 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
     fail('E_OPTION', `analyze: precision must be 'float32' or 'float64', got ${JSON.stringify(o.precision)}`);
   const concurrency = o.concurrency ?? 1;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) fail('E_OPTION', 'analyze: concurrency must be a positive integer');
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail('E_OPTION', 'analyze: onProgress must be a function');
+  for (const k of ['onProgress', 'select', 'onLayer'] as const)
+    if (o[k] !== undefined && typeof o[k] !== 'function') fail('E_OPTION', `analyze: ${k} must be a function`);
   // Up front: per layer, a missing GPU would only list every layer as skipped.
   if (requestedBackend(o) === 'cuda') requireCuda('analyze: ');
   return { o, metrics: new Set(metrics), nameOk: nameFilter(o.layers), concurrency };

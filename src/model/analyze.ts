@@ -9,12 +9,12 @@ import { WeightscopeError } from '../errors.js';
 import { analyzeMatrix, summarize, type LayerReport, type AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
 import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
-import { contentKey } from './dedupe.js';
+import { contentKey, sameDataReason } from './dedupe.js';
 import { jobsOf, type AnalyzeSource, type Job } from './jobs.js';
 import { makeUnique } from './unique.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
 
-export type { Metric, ModelAnalyzeOptions } from './analyze-options.js';
+export type { LayerDone, Metric, ModelAnalyzeOptions, PlannedLayer } from './analyze-options.js';
 export type { AnalyzeSource, LayersModelLike, NamedWeight } from './jobs.js';
 
 export interface LayerResult extends LayerReport {
@@ -88,8 +88,10 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   const names = makeUnique(p.jobs.map((j) => j.name));
   p.jobs.forEach((j, i) => (j.name = names[i]));
   const skipped = p.skipped;
-  const jobs = p.jobs.filter((j) => s.nameOk(j.name) && (!o.types || o.types.includes(j.kind)));
-  if (jobs.length === 0 && p.jobs.length > 0) fail(`analyze: no layer matches the filters (of ${p.jobs.length} layers)`);
+  const matching = p.jobs.filter((j) => s.nameOk(j.name) && (!o.types || o.types.includes(j.kind)));
+  if (matching.length === 0 && p.jobs.length > 0) fail(`analyze: no layer matches the filters (of ${p.jobs.length} layers)`);
+  const chosen = o.select?.(matching);
+  const jobs = chosen ? matching.filter((j) => chosen.has(j.layerId)) : matching;
   const results: (LayerResult | undefined)[] = new Array(jobs.length);
   const esd = o.keepEsd ? new Map<string, Float64Array>() : undefined;
   const seen: Seen = new Map();
@@ -98,8 +100,10 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   const lane = async () => {
     while (next < jobs.length) {
       const i = next++;
-      const r = await runOne(jobs[i], s, skipped, seen, esd);
+      const [before, meta] = [skipped.length, {} as { key?: string }];
+      const r = await runOne(jobs[i], s, skipped, seen, esd, meta);
       if (r) results[i] = r;
+      o.onLayer?.({ layer: jobs[i], result: r, key: meta.key, skipped: skipped.slice(before).filter((x) => x.name === jobs[i].name) });
       done++;
       o.onProgress?.({ done, total: jobs.length, name: jobs[i].name });
     }
@@ -123,7 +127,7 @@ function fail(message: string): never {
   throw new WeightscopeError(message, 'E_OPTION');
 }
 
-async function runOne(job: Job, s: Settings, skipped: SkippedTensor[], seen: Seen, esd?: Map<string, Float64Array>): Promise<LayerResult | null> {
+async function runOne(job: Job, s: Settings, skipped: SkippedTensor[], seen: Seen, esd: Map<string, Float64Array> | undefined, meta: { key?: string }): Promise<LayerResult | null> {
   const { o } = s;
   // WeightWatcher's size limits, from the planned shape: a skipped layer is never read or decoded.
   const dims = sliceDims(job.shape, job.layout);
@@ -133,12 +137,12 @@ async function runOne(job: Job, s: Settings, skipped: SkippedTensor[], seen: See
     return null;
   }
   const W = withPrecision(await job.load(), o.precision);
-  const key = contentKey(W, job.kind, job.layout);
+  const key = (meta.key = contentKey(W, job.kind, job.layout));
   const first = seen.get(key);
   if (first) {
     const r = await first.result;
     if (r) r.aliases = [...(r.aliases ?? []), job.name, ...(job.aliases ?? [])];
-    else skipped.push({ name: job.name, reason: `the same data as '${first.name}' (analysed once; see its entry)` });
+    else skipped.push({ name: job.name, reason: sameDataReason(first.name) });
     return null;
   }
   const result = analyseLoaded(job, W, s, skipped, esd);

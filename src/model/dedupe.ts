@@ -14,3 +14,8 @@ export function contentKey(W: WeightInput, kind: string, layout: string | undefi
   h.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
   return h.digest('hex');
 }
+
+/** The skip reason of a copy whose original was not analysed (analyze() and the merge of parts say the same). */
+export function sameDataReason(first: string): string {
+  return `the same data as '${first}' (analysed once; see its entry)`;
+}

@@ -14,7 +14,8 @@ import { classifyByName, finalSkip, SKIP, type Classified } from './classify.js'
 import type { PlanContext } from './context.js';
 import { decodeFloats, dequantize, isValidShape, product } from './decode.js';
 import { transpose2d } from './load.js';
-import type { DraftPlan, DraftTensor, SkippedTensor, TensorSource } from './types.js';
+import { loadRange } from './native-load.js';
+import type { DraftPlan, DraftTensor, LoadWant, SkippedTensor, TensorSource } from './types.js';
 
 interface Part {
   file: string;
@@ -239,12 +240,17 @@ export function planTfjs(manifestFile: string, json: unknown, ctx: PlanContext):
       };
       const reason = finalSkip(info, 4, opts);
       if (reason) return void skipped.push({ name, reason });
-      const load = async (): Promise<Float32Array> => {
+      const stored = quant || dtype === 'float16' ? 'float16' : 'float32';
+      const range = first && spans === 1 && bytes > 0 && !(quant && quant.dtype !== 'float16')
+        ? { what: where, file: first.file, offset: start - first.start, byteLength: bytes, dtype: stored, shape, ...(dense2d ? { layout: 'transpose' as const } : {}) } as const
+        : null;
+      const load = async (want?: LoadWant): Promise<Float32Array | Float64Array> => {
+        if (range) return loadRange(range, want);
         const raw = new Uint8Array(bytes);
         await readParts(parts, start, bytes, raw, where);
         let data: Float32Array;
         if (quant && quant.dtype !== 'float16') data = dequantize(raw, quant.dtype, count, quant.scale, quant.min);
-        else data = decodeFloats(raw, quant || dtype === 'float16' ? 'float16' : 'float32', count) as Float32Array;
+        else data = decodeFloats(raw, stored, count) as Float32Array;
         return dense2d ? transpose2d(data, shape[0], shape[1]) : data;
       };
       drafts.push({ info, order, load });

@@ -124,3 +124,21 @@ describe('Prefetcher', () => {
     p.close();
   });
 });
+
+describe('analyze() with a signal', () => {
+  it('aborted during a layer: that layer finishes, no other starts, AbortError with the reason', async () => {
+    const ac = new AbortController();
+    const done: string[] = [];
+    const p = analyze(F16, { signal: ac.signal, onProgress: (e) => (done.push(e.name), ac.abort('next epoch')) });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError', cause: 'next epoch' });
+    expect(done).toHaveLength(1);
+  });
+
+  it('already aborted: rejects before reading; a non-signal is E_OPTION', async () => {
+    let reads = 0;
+    const model: LayersModelLike = { layers: [{ name: 'd', getClassName: () => 'Dense', getWeights: () => [{ shape: [8, 8], dataSync: () => new Float32Array(64), data: async () => (reads++, new Float32Array(64)) }] }] };
+    await expect(analyze(model, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(reads).toBe(0);
+    await expect(analyze(model, { signal: {} as AbortSignal })).rejects.toMatchObject({ code: 'E_OPTION' });
+  });
+});

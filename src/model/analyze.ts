@@ -11,6 +11,7 @@ import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
 import { contentKey } from './dedupe.js';
 import { jobsOf, type AnalyzeSource, type Job } from './jobs.js';
+import { throwIfAborted } from '../linalg/internal.js';
 import { Prefetcher } from './pipeline.js';
 import { makeUnique } from './unique.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
@@ -88,11 +89,13 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   const results: (LayerResult | undefined)[] = new Array(jobs.length);
   const esd = o.keepEsd ? new Map<string, Float64Array>() : undefined;
   const seen: Seen = new Map();
-  const reads = new Prefetcher(jobs, o.precision, (j) => !earlySkip(j, s));
+  throwIfAborted(s.signal);
+  const reads = new Prefetcher(jobs, o.precision, (j) => !earlySkip(j, s), s.signal);
   let next = 0;
   let done = 0;
   const lane = async () => {
     while (next < jobs.length) {
+      throwIfAborted(s.signal); // a running layer finishes; the rest are not started
       const i = next++;
       const r = await runOne(jobs[i], () => reads.take(i), s, skipped, seen, esd);
       if (r) results[i] = r;

@@ -27,6 +27,8 @@ export interface KerasView {
   orientation?: string;
   /** The view's data from the stored row-major data. */
   extract: (stored: Float32Array) => Float32Array;
+  /** Set when the view is the whole stored tensor with this layout change: the native reader does it itself. */
+  native?: 'as-stored' | 'transpose';
 }
 
 export type KerasViews = { views: KerasView[] } | { skip: string };
@@ -78,7 +80,7 @@ export function kerasViews(cls: string, leaf: string, shape: readonly number[]):
   }
   if (fam) return { skip: `${cls} ${leaf}: ${shape.length}-D recurrent weight has no matrix view` };
   if (cls === 'Embedding' && shape.length === 2) {
-    return { views: [{ suffix: '', shape: [...shape], kind: 'embedding', orientation: '(vocabulary, dim) as stored', extract: same }] };
+    return { views: [{ suffix: '', shape: [...shape], kind: 'embedding', orientation: '(vocabulary, dim) as stored', extract: same, native: 'as-stored' }] };
   }
   if (/^Depthwise/.test(cls) || (/^Separable/.test(cls) && /depthwise/.test(leaf))) {
     return { skip: 'depthwise convolution kernel: each kernel slice is a (channels × 1) vector, so there is no spectrum' };
@@ -87,12 +89,12 @@ export function kerasViews(cls: string, leaf: string, shape: readonly number[]):
     return {
       views: [{
         suffix: '', shape: [1, ...shape], kind: 'conv2d', layout: 'hwio',
-        transform: 'Conv1D (k, in, out) viewed as (1, k, in, out)', extract: same,
+        transform: 'Conv1D (k, in, out) viewed as (1, k, in, out)', extract: same, native: 'as-stored',
       }],
     };
   }
   if (shape.length === 4 && /^(Conv2D|SeparableConv2D|Conv2DTranspose)/.test(cls)) {
-    return { views: [{ suffix: '', shape: [...shape], kind: 'conv2d', layout: 'hwio', extract: same }] };
+    return { views: [{ suffix: '', shape: [...shape], kind: 'conv2d', layout: 'hwio', extract: same, native: 'as-stored' }] };
   }
   if (shape.length === 2 && cls === 'Dense') return { views: [dense2d(shape)] };
   return undefined;
@@ -106,5 +108,6 @@ export function dense2d(shape: readonly number[]): KerasView {
     transform: 'transposed (in, out) -> (out, in)',
     orientation: '(in, out) as keras stores Dense kernels: transposed to (out, in)',
     extract: (d) => transposedColumns(d, r, c, 0, c),
+    native: 'transpose',
   };
 }

@@ -16,10 +16,11 @@ import { EMBED, finalSkip, RECURRENT, SKIP } from './classify.js';
 import type { PlanContext } from './context.js';
 import { decodeFloats, halfToFloat, isValidShape, product, type FloatDtype } from './decode.js';
 import { readFloats, transpose2d } from './load.js';
+import { loadRange } from './native-load.js';
 import { collect, consumer, otherUses, type Found, type Use, type Walk } from './onnx-graph.js';
 import { readModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 import { decodePackedVarints, MessageReader, Window } from './protobuf.js';
-import type { ConvLayout, DraftPlan, DraftTensor, SkippedTensor, WeightKind } from './types.js';
+import type { ConvLayout, DraftPlan, DraftTensor, LoadWant, SkippedTensor, WeightKind } from './types.js';
 
 /** TensorProto.DataType names (onnx.proto), for messages and skip reasons. */
 const DATA_TYPES: Record<number, string> = {
@@ -289,7 +290,13 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
         skipped.push({ name, reason });
         continue;
       }
-      const load = async (): Promise<Float32Array | Float64Array> => {
+      // one range of a file (raw_data of an .onnx on disk, or external data): read natively
+      const whole = p.transform === 'transpose' || p.transform === 'swap01';
+      const range = rawOffset !== undefined && dataFile !== '<memory>'
+        ? { what: where, file: dataFile, offset: rawOffset + byteAt, byteLength: p.count * size, dtype, shape: whole ? t.dims : p.shape, ...(whole ? { layout: p.transform as 'transpose' | 'swap01' } : {}) }
+        : null;
+      const load = async (want?: LoadWant): Promise<Float32Array | Float64Array> => {
+        if (range) return loadRange(range, want);
         let data: Float32Array | Float64Array;
         if (rawOffset !== undefined) data = await readFloats(dataOpen, rawOffset + p.first * size, dtype, p.count, where);
         else {

@@ -7,6 +7,7 @@ import { classifyByName, finalSkip, SKIP } from './classify.js';
 import { isValidShape, product, type FloatDtype } from './decode.js';
 import { orienter, readHfConfig, type Orienter } from './hf-config.js';
 import { readFloats, transpose2d } from './load.js';
+import { loadRange } from './native-load.js';
 import type { PlanContext } from './context.js';
 import type { DraftPlan, DraftTensor, ReadOptions, SkippedTensor } from './types.js';
 
@@ -112,6 +113,8 @@ export function readSafetensorsHeader(src: ByteSource): SafetensorsHeader {
 interface FileCtx {
   file: string;
   open: Opener;
+  /** The bytes are a file on disk (read natively), not bytes in memory. */
+  onDisk: boolean;
   opts: ReadOptions;
   orient: Orienter;
 }
@@ -153,6 +156,11 @@ function planEntries(entries: SafetensorsEntry[], c: FileCtx, drafts: DraftTenso
       continue;
     }
     const count = product(e.shape)!;
+    if (c.onDisk) {
+      const range = { what: `tensor '${e.name}'`, file: c.file, offset: e.offset, byteLength: e.byteLength, dtype, shape: e.shape, ...(o?.transpose ? { layout: 'transpose' as const } : {}) };
+      drafts.push({ info, load: (want) => loadRange(range, want) });
+      continue;
+    }
     const read = () => readFloats(c.open, e.offset, dtype, count, `tensor '${e.name}'`);
     const [rows, cols] = e.shape;
     drafts.push({ info, load: o?.transpose ? async () => transpose2d(await read(), rows, cols) : read });
@@ -182,7 +190,7 @@ export function planSafetensors(source: string | Uint8Array, ctx: PlanContext): 
   const drafts: DraftTensor[] = [];
   const skipped: SkippedTensor[] = [];
   const hf = typeof source === 'string' ? readHfConfig(ctx.tree, file) : null;
-  planEntries(header.entries, { file, open, opts: ctx.opts, orient: orienter(hf) }, drafts, skipped);
+  planEntries(header.entries, { file, open, onDisk: typeof source === 'string', opts: ctx.opts, orient: orienter(hf) }, drafts, skipped);
   return { format: 'safetensors', files: hf ? [file, hf.file] : [file], drafts, skipped, notes: hf?.notes };
 }
 
@@ -221,7 +229,7 @@ export function planSafetensorsIndex(indexFile: string, json: unknown, ctx: Plan
       const present = new Set(listed.map((e) => e.name));
       for (const n of names) if (!present.has(n)) throw formatError(shard, `tensor '${n}' listed in ${index} is missing from this shard`);
     }
-    planEntries(listed, { file: shard, open, opts: ctx.opts, orient }, drafts, skipped);
+    planEntries(listed, { file: shard, open, onDisk: true, opts: ctx.opts, orient }, drafts, skipped);
   }
   return { format: 'safetensors', files: [indexFile, ...shards.keys(), ...(hf ? [hf.file] : [])], drafts, skipped, notes: hf?.notes };
 }

@@ -15,7 +15,8 @@ import { classifyByName, finalSkip, SKIP } from './classify.js';
 import type { PlanContext } from './context.js';
 import { decodeFloats, dequantize, isValidShape, product } from './decode.js';
 import { dense2d, kerasViews, type KerasViews } from './keras-views.js';
-import type { DraftPlan, DraftTensor, SkippedTensor, TensorSource } from './types.js';
+import { loadRange } from './native-load.js';
+import type { DraftPlan, DraftTensor, LoadWant, SkippedTensor, TensorSource } from './types.js';
 
 interface Part {
   file: string;
@@ -248,6 +249,14 @@ export function planTfjs(manifestFile: string, json: unknown, ctx: PlanContext):
         if (reason) {
           pending--;
           skipped.push({ name: info.name, reason });
+          continue;
+        }
+        const stored = quant || dtype === 'float16' ? 'float16' : 'float32';
+        const whole = c.views.length === 1 && v.native && first && spans === 1 && bytes > 0 && !(quant && quant.dtype !== 'float16');
+        if (whole) {
+          // one range of one shard: read, widened and oriented natively, off the main thread (native-load.ts)
+          const range = { what: where, file: first.file, offset: start - first.start, byteLength: bytes, dtype: stored, shape, ...(v.native === 'transpose' ? { layout: 'transpose' as const } : {}) } as const;
+          drafts.push({ info, order, load: (want?: LoadWant) => loadRange(range, want) });
           continue;
         }
         const load = async (): Promise<Float32Array> => {

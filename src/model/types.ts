@@ -111,10 +111,19 @@ export interface ModelReader extends TensorListing, AsyncIterable<WeightTensor> 
   read(name: string): Promise<WeightTensor>;
 }
 
+/**
+ * Internal: what the caller of a loader would like (a loader may ignore it: analyze converts afterwards).
+ * `as`: the element type wanted (converted while decoding); `signal`: abandon a read not yet done.
+ */
+export interface LoadWant {
+  as?: 'float32' | 'float64';
+  signal?: AbortSignal;
+}
+
 /** Internal: a planned tensor and how to load its data. */
 export interface PlannedTensor {
   info: TensorInfo;
-  load: () => Promise<Float32Array | Float64Array>;
+  load: (want?: LoadWant) => Promise<Float32Array | Float64Array>;
 }
 
 /** Internal: what a reader plans for one tensor, before plan.ts makes names unique and assigns layer ids. */
@@ -124,7 +133,7 @@ export interface DraftTensor {
   order?: number;
   /** The name to use when `info.name` is taken by another tensor (ONNX subgraphs: '<graph path>/<name>'). */
   qualifiedName?: string;
-  load: () => Promise<Float32Array | Float64Array>;
+  load: (want?: LoadWant) => Promise<Float32Array | Float64Array>;
 }
 
 /** Internal: a reader's plan before plan.ts finishes it. */

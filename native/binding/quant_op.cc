@@ -44,6 +44,11 @@ class DequantJob final : public Job {
         if (s.zp_elem >= 0) (void)elem(4);
         need((s.zp_elem >= 0) == (in_.size() == 3));
         dequant_grid(s, span(0), span(1), span(2), out);
+        if (s.transpose) {
+          shape_[0] = cols;
+          shape_[1] = rows;
+          return;
+        }
         break;
       }
       case Op::Gptq: {

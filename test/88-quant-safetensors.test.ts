@@ -5,6 +5,7 @@
 // dequantization element by element (numpy packers written from the official sources; torch's float8 dtypes);
 // λ_max equals numpy's; side tensors are never analysed and say whose they are.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeMatrix, listTensors, openModel } from '../src/index.js';
@@ -98,7 +99,7 @@ describe('recognition details', () => {
   });
 
   it('a scheme without a dequantizer is skipped "quantized (<scheme>)" and its side tensors stay side tensors', async () => {
-    const dir = fs.mkdtempSync(join(fixturesDir, '..', '..', 'node_modules', '.ws-quant-'));
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'ws-quant-'));
     try {
       fs.copyFileSync(join(Q, 'awq', 'model.safetensors'), join(dir, 'model.safetensors'));
       fs.writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'llama', quantization_config: { quant_method: 'awq', bits: 4, version: 'gemv' } }));
@@ -107,6 +108,46 @@ describe('recognition details', () => {
       expect(s.reason).toMatch(/^quantized \(AWQ int4 gemv \(group 32\)\): only the 4-bit GEMM layout is dequantized$/);
       expect(l.skipped.find((x) => x.name === 'model.layers.0.mlp.gate_proj.scales')!.reason).toMatch(/^quantization scale of model.layers.0.mlp.gate_proj.weight/);
       expect(l.tensors.map((t) => t.name)).toEqual(['model.embed_tokens.weight']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a sharded checkpoint: a weight whose scales and zeros live in another shard is still grouped and dequantized', async () => {
+    const bytes = new Uint8Array(fs.readFileSync(join(Q, 'gptq', 'model.safetensors')));
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+    delete (header as Record<string, unknown>).__metadata__;
+    const shard = (names: string[]): Buffer => {
+      const h: Record<string, unknown> = {};
+      const parts: Uint8Array[] = [];
+      let at = 0;
+      for (const k of names) {
+        const e = header[k];
+        const d = bytes.subarray(8 + n + e.data_offsets[0], 8 + n + e.data_offsets[1]);
+        h[k] = { dtype: e.dtype, shape: e.shape, data_offsets: [at, at + d.length] };
+        parts.push(d);
+        at += d.length;
+      }
+      const json = Buffer.from(JSON.stringify(h));
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(json.length));
+      return Buffer.concat([len, json, ...parts]);
+    };
+    const names = Object.keys(header);
+    const first = names.filter((k) => k.endsWith('.qweight') || k.startsWith('lm_head'));
+    const second = names.filter((k) => !first.includes(k));
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'ws-quant-'));
+    try {
+      fs.writeFileSync(join(dir, 'model-00001-of-00002.safetensors'), shard(first));
+      fs.writeFileSync(join(dir, 'model-00002-of-00002.safetensors'), shard(second));
+      const weightMap = Object.fromEntries([...first.map((k) => [k, 'model-00001-of-00002.safetensors']), ...second.map((k) => [k, 'model-00002-of-00002.safetensors'])]);
+      fs.writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+      fs.copyFileSync(join(Q, 'gptq', 'config.json'), join(dir, 'config.json'));
+      const want = await expectedOf('gptq');
+      const m = await openModel(dir);
+      for (const [name, w] of want) expect(maxRelDiff((await m.read(name)).data, w.data), name).toBeLessThan(1e-6);
+      expect(m.skipped.find((x) => x.name === 'model.layers.0.mlp.down_proj.scales')!.reason).toMatch(/^quantization scale of model.layers.0.mlp.down_proj.weight/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,8 @@ struct QSpan {
 std::size_t qelem_bytes(QElem e, std::size_t n);
 // Element i of a tensor of e, as float (every encoding is exact in float: int32 zero points are small).
 float qelem_at(const std::uint8_t* p, QElem e, std::size_t i);
+// n elements of e decoded to float into dst (scales and zero points, decoded once per kernel call).
+void qelem_decode(const std::uint8_t* p, QElem e, std::size_t n, float* dst);
 float f8e4m3_to_float(std::uint8_t b);
 float f8e5m2_to_float(std::uint8_t b);
 

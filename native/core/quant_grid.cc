@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "buffer.h"
 #include "core_error.h"
 #include "quant.h"
 
@@ -90,6 +91,42 @@ float qelem_at(const std::uint8_t* p, QElem e, std::size_t i) {
   return NAN;
 }
 
+void qelem_decode(const std::uint8_t* p, QElem e, std::size_t n, float* dst) {
+  switch (e) {
+    case QElem::F32: std::memcpy(dst, p, n * 4); return;
+    case QElem::U8: for (std::size_t i = 0; i < n; ++i) dst[i] = p[i]; return;
+    case QElem::I8: for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<std::int8_t>(p[i]); return;
+    default: for (std::size_t i = 0; i < n; ++i) dst[i] = qelem_at(p, e, i); return;
+  }
+}
+
+namespace {
+
+// The grid loop with the element decoder inlined (get(i) -> float).
+template <typename Get>
+void grid_loop(const GridSpec& s, Get get, const float* scale, const float* zp, float* out) {
+  const float mul = static_cast<float>(s.mul);
+  for (std::size_t i = 0; i < s.rows; ++i) {
+    const std::size_t gi = (i / s.br) * s.sc;
+    const std::size_t base = i * s.cols;
+    for (std::size_t j = 0; j < s.cols; ++j) {
+      const std::size_t gk = gi + j / s.bc;
+      const float v = (get(base + j) - (zp ? zp[gk] : 0.0f)) * scale[gk] * mul;
+      out[s.transpose ? j * s.rows + i : base + j] = v;
+    }
+  }
+}
+
+// FP8 bytes -> float through a 256-entry table.
+struct F8Table {
+  float t[256];
+  explicit F8Table(bool e4m3) {
+    for (int b = 0; b < 256; ++b) t[b] = e4m3 ? f8e4m3_to_float(static_cast<std::uint8_t>(b)) : f8e5m2_to_float(static_cast<std::uint8_t>(b));
+  }
+};
+
+}  // namespace
+
 void dequant_grid(const GridSpec& s, QSpan q, QSpan scale, QSpan zp, float* out) {
   std::size_t n, g;
   if (__builtin_mul_overflow(s.rows, s.cols, &n) || __builtin_mul_overflow(s.sr, s.sc, &g))
@@ -103,15 +140,22 @@ void dequant_grid(const GridSpec& s, QSpan q, QSpan scale, QSpan zp, float* out)
   const bool has_zp = s.zp_elem >= 0;
   if (has_zp && (s.zp_elem >= kQElemCount || zp.bytes != qelem_bytes(static_cast<QElem>(s.zp_elem), g)))
     throw CoreError(ErrorCode::Format, "zero point has " + std::to_string(zp.bytes) + " bytes, the grid needs " + std::to_string(g) + " elements");
-  const QElem ze = has_zp ? static_cast<QElem>(s.zp_elem) : QElem::F32;
-  const float mul = static_cast<float>(s.mul);
-  for (std::size_t i = 0; i < s.rows; ++i) {
-    const std::size_t gi = (i / s.br) * s.sc;
-    for (std::size_t j = 0; j < s.cols; ++j) {
-      const std::size_t gk = gi + j / s.bc;
-      const float z = has_zp ? qelem_at(zp.data, ze, gk) : 0.0f;
-      const float v = (qelem_at(q.data, s.q, i * s.cols + j) - z) * qelem_at(scale.data, s.scale, gk) * mul;
-      out[s.transpose ? j * s.rows + i : i * s.cols + j] = v;
+  Buffer<float> sf(g), zf(has_zp ? g : 0);
+  qelem_decode(scale.data, s.scale, g, sf.data());
+  if (has_zp) qelem_decode(zp.data, static_cast<QElem>(s.zp_elem), g, zf.data());
+  const float* z = has_zp ? zf.data() : nullptr;
+  const std::uint8_t* p = q.data;
+  switch (s.q) {
+    case QElem::I8: return grid_loop(s, [p](std::size_t i) { return static_cast<float>(static_cast<std::int8_t>(p[i])); }, sf.data(), z, out);
+    case QElem::U8: return grid_loop(s, [p](std::size_t i) { return static_cast<float>(p[i]); }, sf.data(), z, out);
+    case QElem::F8E4M3:
+    case QElem::F8E5M2: {
+      const F8Table t(s.q == QElem::F8E4M3);
+      return grid_loop(s, [p, &t](std::size_t i) { return t.t[p[i]]; }, sf.data(), z, out);
+    }
+    default: {
+      const QElem e = s.q;
+      return grid_loop(s, [p, e](std::size_t i) { return qelem_at(p, e, i); }, sf.data(), z, out);
     }
   }
 }

@@ -2,7 +2,9 @@
 // Layouts: see quant.h and src/model/quant/safetensors.ts (written from the official packers).
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include "buffer.h"
 #include "core_error.h"
 #include "quant.h"
 
@@ -51,15 +53,27 @@ void dequant_gptq(const GptqSpec& s, QSpan qweight, QSpan qzeros, QSpan scales, 
   expect(scales, qelem_bytes(s.scale, mul(s.groups, s.rows)), "scales");
   if (s.g_idx) expect(g_idx, mul(s.cols, 4), "g_idx");
   const std::size_t gsize = s.g_idx ? 1 : s.cols / s.groups;
-  for (std::size_t k = 0; k < s.cols; ++k) {
-    const std::size_t g = group_of(g_idx, s.g_idx, k, gsize, s.groups);
-    const std::size_t qrow = (k / per) * s.rows, shift = s.bits * (k % per);
+  // scales and zero points decoded once: (groups, rows) floats each
+  const std::size_t gr = mul(s.groups, s.rows);
+  Buffer<float> sf(gr), zf(gr);
+  qelem_decode(scales.data, s.scale, gr, sf.data());
+  for (std::size_t g = 0; g < s.groups; ++g)
     for (std::size_t j = 0; j < s.rows; ++j) {
-      const float q = static_cast<float>((word(qweight.data, qrow + j) >> shift) & mask);
       const std::uint32_t zw = word(qzeros.data, g * (s.rows / per) + j / per);
       // v1 checkpoints store zero − 1 (wrapping in `bits`): add it back, as the GPTQ kernels do
-      const float z = static_cast<float>((((zw >> (s.bits * (j % per))) & mask) + static_cast<std::uint32_t>(s.zero_offset)) & mask);
-      out[j * s.cols + k] = (q - z) * qelem_at(scales.data, s.scale, g * s.rows + j);
+      zf[g * s.rows + j] = static_cast<float>((((zw >> (s.bits * (j % per))) & mask) + static_cast<std::uint32_t>(s.zero_offset)) & mask);
+    }
+  std::vector<std::size_t> group(s.cols);
+  for (std::size_t k = 0; k < s.cols; ++k) group[k] = group_of(g_idx, s.g_idx, k, gsize, s.groups);
+  // one packed word holds `per` consecutive input columns of one output row: read qweight in order
+  for (std::size_t kw = 0; kw < s.cols / per; ++kw) {
+    for (std::size_t j = 0; j < s.rows; ++j) {
+      const std::uint32_t w = word(qweight.data, kw * s.rows + j);
+      float* o = out + j * s.cols + kw * per;
+      for (std::size_t t = 0; t < per; ++t) {
+        const std::size_t gj = group[kw * per + t] * s.rows + j;
+        o[t] = (static_cast<float>((w >> (s.bits * t)) & mask) - zf[gj]) * sf[gj];
+      }
     }
   }
 }

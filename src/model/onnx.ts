@@ -232,7 +232,7 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
     if (dtype === undefined) {
       const q = use && QUANT_OPS.has(use.node.opType);
       const reason = q
-        ? `quantized ${typeName} weight feeding ${use!.node.opType}: quantized ONNX weights are not supported`
+        ? `${typeName} input ${use!.input} of ${use!.node.opType} (a bias or quantization parameter): not a weight matrix`
         : /FLOAT|COMPLEX/.test(typeName) ? SKIP.float8(typeName) : SKIP.integer(typeName);
       skipped.push({ name: f.name, reason });
       continue;

@@ -113,6 +113,25 @@ describe('recognition details', () => {
     }
   });
 
+  it('without config.json, GPTQ and AWQ are told apart by their packing (qweight (in/8, out) vs (in, out/8))', async () => {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'ws-quant-'));
+    try {
+      for (const [sub, want] of [['gptq', /^GPTQ int4 \(group 32/], ['awq', /^AWQ int4 gemm \(group 32\)$/]] as const) {
+        fs.copyFileSync(join(Q, sub, 'model.safetensors'), join(dir, 'model.safetensors'));
+        const expectedW = await expectedOf(sub);
+        const m = await openModel(join(dir, 'model.safetensors'));
+        for (const [name, w] of expectedW) {
+          const t = await m.read(name);
+          expect(t.source.quantScheme, name).toMatch(want);
+          // without checkpoint_format, GPTQ zeros are read as v1 (AutoGPTQ's default): the values still match
+          expect(maxRelDiff(t.data, w.data), name).toBeLessThan(1e-6);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a sharded checkpoint: a weight whose scales and zeros live in another shard is still grouped and dequantized', async () => {
     const bytes = new Uint8Array(fs.readFileSync(join(Q, 'gptq', 'model.safetensors')));
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));

@@ -47,6 +47,8 @@ export interface RawBinding {
   /** ggml-quantized (GGUF) tensor -> float32: `type` is the ggml type id, `count` the element count (whole blocks). */
   readGgml(path: string, offset: number, byteLength: number, type: number, count: number, flags: number, token: number): Maybe<GgmlResult>;
   decodeGgml(bytes: Uint8Array, type: number, count: number, flags: number, token: number): Maybe<GgmlResult>;
+  /** Dequantizes stored quantized tensors (native/binding/quant_op.cc: op, params, inputs) into float32 (rows × cols). */
+  dequantize(op: number, params: number[], inputs: Uint8Array[], flags: number, token: number): Maybe<{ data: Float32Array; shape: [number, number] }>;
   /** A copy in native memory (precision 0 as is, 1 float32, 2 float64). */
   snapshot(data: FloatArray, rows: number, cols: number, precision: number): FloatArray;
   /** Drops the job of `token` if it is still queued (true). */

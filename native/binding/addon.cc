@@ -134,6 +134,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<DecodeTensor>(env, exports, "decodeTensor");
   add<ReadGgml>(env, exports, "readGgml");
   add<DecodeGgml>(env, exports, "decodeGgml");
+  add<Dequantize>(env, exports, "dequantize");
   add<Snapshot>(env, exports, "snapshot");
   add<Cancel>(env, exports, "cancel");
   add<CudaProbe>(env, exports, "cudaProbe");

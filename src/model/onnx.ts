@@ -19,6 +19,10 @@ import { readFloats, transpose2d } from './load.js';
 import { loadRange } from './native-load.js';
 import { collect, consumer, otherUses, type Found, type Use, type Walk } from './onnx-graph.js';
 import { readModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+import { quantDraft } from './quant/draft.js';
+import { sideReason } from './quant/kernel.js';
+import { OnnxQuantCollector } from './quant/onnx.js';
+import { planOnnxQuant } from './quant/onnx-plan.js';
 import { decodePackedVarints, MessageReader, Window } from './protobuf.js';
 import type { ConvLayout, DraftPlan, DraftTensor, LoadWant, SkippedTensor, WeightKind } from './types.js';
 
@@ -187,14 +191,36 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
   }
   if (!graph) throw formatError(file, 'no graph in the model (not an ONNX ModelProto?)');
   const mainGraph = graph.name || 'main';
-  const walk: Walk = { found: [], skipped: [], nodes: 0 };
+  const quantCollector = new OnnxQuantCollector();
+  const walk: Walk = { found: [], skipped: [], nodes: 0, onNode: quantCollector.onNode };
   collect(graph, mainGraph, null, walk);
   const { found, skipped } = walk;
   if (found.length === 0) throw formatError(file, 'no initializers or Constant tensors (empty model)');
+  const quant = quantCollector.recognize(found);
 
   const drafts: DraftTensor[] = [];
   const files = new Set([file]);
   for (const f of found) {
+    // quantization side tensors are never weights; quantized weights are dequantized (quant/)
+    const qs = quant.side.get(f);
+    if (qs) {
+      skipped.push({ name: f.name, reason: sideReason(qs.role, qs.weight, qs.scheme) });
+      continue;
+    }
+    const qw = quant.weights.get(f);
+    if (qw) {
+      const p = planOnnxQuant(qw, { file, open, inMemory: typeof source !== 'string', ctx, files });
+      const i = p.weight.inputs[0];
+      const src = { format: 'onnx' as const, file, storedDtype: DATA_TYPES[f.tensor.dataType], storedShape: f.tensor.dims, graph: f.graph, node: qw.node.name, opType: qw.node.opType };
+      const order = (qw.orientUse ?? f.def.use)?.order;
+      const r = quantDraft(p.weight, `${file}#${f.index}`, src, opts, {
+        kind: p.kind, shape: p.shape, orientation: p.orientation, ...(p.layout ? { layout: p.layout } : {}),
+        ...(order !== undefined ? { order: order * 1024 + 1 } : {}), ...(f.graph !== mainGraph ? { qualifiedName: `${f.graph}/${f.name}` } : {}),
+      });
+      if (r.draft) drafts.push(r.draft);
+      else skipped.push({ name: f.name, reason: r.skip! });
+      continue;
+    }
     const t = f.tensor;
     const where = `tensor '${f.name}'`;
     const typeName = DATA_TYPES[t.dataType];
@@ -207,7 +233,7 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
     if (dtype === undefined) {
       const q = use && QUANT_OPS.has(use.node.opType);
       const reason = q
-        ? `quantized ${typeName} weight feeding ${use!.node.opType}: quantized ONNX weights are not supported`
+        ? `${typeName} input ${use!.input} of ${use!.node.opType} (a bias or quantization parameter): not a weight matrix`
         : /FLOAT|COMPLEX/.test(typeName) ? SKIP.float8(typeName) : SKIP.integer(typeName);
       skipped.push({ name: f.name, reason });
       continue;

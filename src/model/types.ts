@@ -29,6 +29,13 @@ export interface TensorSource {
   transform?: string;
   /** tfjs affine quantization (value = q·scale + min). */
   quantization?: { dtype: string; scale: number; min: number };
+  /**
+   * A quantized weight (GPTQ, AWQ, compressed-tensors, FP8, bitsandbytes, ONNX QDQ/MatMulInteger/MatMulNBits):
+   * the scheme in words; the yielded data is the dequantized matrix. `quantParts`: its side tensors (scales,
+   * zero points, g_idx, ...), listed as skipped and never analysed.
+   */
+  quantScheme?: string;
+  quantParts?: string[];
   /** ONNX: the consuming node and its op type, and the (sub)graph the tensor lives in. */
   node?: string;
   opType?: string;

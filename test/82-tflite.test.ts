@@ -12,7 +12,7 @@ const TF = join(fixturesDir, 'tflite');
 type Want = Record<string, { op: string; shape: number[]; stored_dtype: string; lambda_max: number; evals: number[]; first: number[] }>;
 const expected = JSON.parse(fs.readFileSync(join(TF, 'expected.json'), 'utf8')) as Record<string, Want>;
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-const FILES = ['float32.tflite', 'float16.tflite', 'dynamic.tflite', 'int8.tflite'];
+const FILES = ['float32.tflite', 'float16.tflite', 'dynamic.tflite', 'int8.tflite', 'offset.tflite'];
 
 async function formatError(p: Promise<unknown>): Promise<string> {
   const e = await p.then(

@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('analyze')
-    .description('analyse every weight matrix of a model: .safetensors (or sharded index.json), tfjs model.json, .onnx, or a folder')
+    .description('analyse every weight matrix of a model: .safetensors (or sharded index.json), tfjs model.json, .onnx, PyTorch .bin/.pt, .npz/.npy, .tflite, or a folder')
     .argument('<path>', 'model file or folder')
     .addOption(new Option('--format <format>', 'stdout format').choices(['table', 'json', 'csv']).default('table'))
     .addOption(new Option('--json', 'same as --format json').conflicts(['csv']))

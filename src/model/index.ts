@@ -1,4 +1,4 @@
-// Model readers: safetensors, tfjs and ONNX files -> named weight tensors, streamed one at a time.
+// Model readers: safetensors, tfjs, ONNX, PyTorch, NumPy and TFLite files -> named weight tensors, streamed one at a time.
 export { openModel, readWeights, listTensors, type ModelSource } from './reader.js';
 export { halfToFloat, decodeFloats, dequantize } from './decode.js';
 export type {

@@ -1,8 +1,8 @@
 // Reading a strided view of a stored array (PyTorch tensors: storage offset, size, stride in elements; NumPy
 // arrays in C or Fortran order). A view that is one contiguous byte range is read and decoded by the native
-// readTensor off the main thread (decodeTensor for bytes in memory); any other view reads the byte span it
+// readTensor off the main thread (bytes already in memory are decoded in place); any other view reads the byte span it
 // touches and gathers its elements into row-major order. Big-endian data is byte-swapped first.
-import { decodeTensor, readTensor, type StoredDtype } from '../linalg/internal.js';
+import { readTensor, type StoredDtype } from '../linalg/internal.js';
 import { MemorySource, withFile } from './bytes.js';
 import { decodeFloats, FLOAT_SIZES, type FloatDtype } from './decode.js';
 import { transpose2d } from './load.js';
@@ -54,7 +54,9 @@ async function readRange(v: StoredView, byteOffset: number, count: number, shape
   if (typeof v.source === 'string') {
     return (await readTensor(v.source, { offset: byteOffset, byteLength, dtype: STORED[v.dtype], shape, layout })).data;
   }
-  return (await decodeTensor(v.source.subarray(byteOffset, byteOffset + byteLength), { dtype: STORED[v.dtype], shape, layout })).data;
+  // bytes already in memory (an inflated .npz member, a model given as bytes): decoded here, no I/O to move off
+  const flat = decodeFloats(new MemorySource(v.source).readSync(byteOffset, byteLength, v.what), v.dtype, count);
+  return transpose ? transpose2d(flat, shape[0], shape[1]) : flat;
 }
 
 function swapBytes(b: Uint8Array, size: number): void {

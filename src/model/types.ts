@@ -1,4 +1,4 @@
-// Types shared by the model readers (safetensors, tfjs, ONNX). A reader first builds a plan from the file's
+// Types shared by the model readers (safetensors, tfjs, ONNX, PyTorch, NumPy, TFLite). A reader first builds a plan from the file's
 // header/manifest/graph (no tensor data read), then streams the planned tensors one at a time.
 
 /** What a weight tensor is, as far as the file tells. */

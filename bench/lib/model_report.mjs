@@ -109,8 +109,22 @@ function goalsTable(results) {
   };
 }
 
+/** Event-loop stalls while analyze() runs (drivers/analyze_stall.mjs); goal: max stall ≤ 20 ms. */
+function responsivenessTable(results) {
+  const r = results.responsiveness;
+  if (!r) return null;
+  if (r.error) return { title: 'Responsiveness (event loop during analyze())', headers: ['error'], rows: [[r.error]] };
+  const row = (label, m) => [label, m.layers, m.seconds.toFixed(1), m.max_stall_ms.toFixed(1), m.p99_stall_ms.toFixed(1), m.max_interval_gap_ms.toFixed(1), m.gaps_over_20ms, m.max_stall_ms <= 20 ? 'PASS' : 'FAIL'];
+  return {
+    title: 'Responsiveness (event loop during analyze())',
+    headers: ['source', 'layers', 'analyze s', 'max stall ms', 'p99 ms', 'max timer gap ms', 'gaps > 20 ms', 'max ≤ 20 ms'],
+    rows: [row('the model file', r.file), row(`${r.count} in-memory ${r.n}² float32 arrays`, r.arrays), row(`tfjs-shaped model, ${r.count} Dense ${r.n}×${r.n}`, r.tfjs)],
+    notes: ['perf_hooks.monitorEventLoopDelay (1 ms resolution) and a 2 ms interval timer, both with their period subtracted; one run each, after a warm-up analyze. On a loaded machine a stall includes the time the main thread waited for a core.'],
+  };
+}
+
 export function buildModelTables(results) {
-  return [timeTable(results), agreementTable(results), perShapeTable(results), goalsTable(results)].filter(Boolean);
+  return [timeTable(results), agreementTable(results), perShapeTable(results), goalsTable(results), responsivenessTable(results)].filter(Boolean);
 }
 
 function methodSection(results) {

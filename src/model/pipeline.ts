@@ -10,6 +10,8 @@ import type { WeightInput } from '../esd/weights.js';
 import { isAdopted, snapshot } from '../linalg/internal.js';
 import type { Job } from './jobs.js';
 
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export type Precision = 'float32' | 'float64' | undefined;
 
 /** `W` as owned memory of the wanted precision: as is when it already is, else one native copy. */
@@ -45,7 +47,15 @@ export class Prefetcher {
 
   private start(i: number): Promise<WeightInput> {
     const want = { ...(this.precision ? { as: this.precision } : {}), ...(this.signal ? { signal: this.signal } : {}) };
-    return this.jobs[i].load(want).then((W) => owned(W, this.precision));
+    // The load and the copy (owned) each get their own turn of the event loop: an in-memory source (a
+    // list, a tfjs model) copies synchronously and resolves at once, and the copies of this layer and of
+    // the one read ahead must not run back to back in one task.
+    return yieldToLoop()
+      .then(() => this.jobs[i].load(want))
+      .then(async (W) => {
+        await yieldToLoop();
+        return owned(W, this.precision);
+      });
   }
 
   take(i: number): Promise<WeightInput> {

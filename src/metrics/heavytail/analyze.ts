@@ -2,6 +2,7 @@
 // WeightWatcher's order: ESD, power-law fit, norm metrics, MP fit, randomisation, (FARMS α).
 import { esdAs, esdSyncAs, type EsdOptions, type EsdResult } from '../../esd/esd.js';
 import type { FarmsPreset } from '../../esd/farms.js';
+import { gramUncertainty } from '../../esd/gram-bound.js';
 import type { WeightInput } from '../../esd/weights.js';
 import { fail } from '../../errors.js';
 import { eigenvalueResolution, STORED_DTYPES } from '../../esd/resolution.js';
@@ -243,6 +244,15 @@ function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, fa
   });
 }
 
+/**
+ * The Gram route's rule (esd/gram-bound.ts): a layer whose small-eigenvalue counts (matrix rank, the fit
+ * threshold, the weak rank) the Gram route's error bound cannot decide is recomputed by gesdd, so those
+ * numbers always equal the gesdd route's; `route` then says 'gesdd'.
+ */
+function needsGesdd(e: EsdResult): boolean {
+  return e.route === 'gram' && !e.skipped && gramUncertainty(e, EPS[e.dtype]) !== null;
+}
+
 /** How well this ESD's eigenvalues are known (relative to λ_max), for the power-law fits. */
 function resolutionOf(p: Parsed, e: EsdResult): number {
   return eigenvalueResolution(e.dtype, p.storedDtype, e.route);
@@ -271,7 +281,8 @@ function trapsOpts(p: Parsed, e: EsdResult) {
  */
 export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Promise<LayerReport> {
   const p = parse(opts, 'analyzeMatrix');
-  const e = await esdAs(W, p.esdOpts, 'analyzeMatrix');
+  let e = await esdAs(W, p.esdOpts, 'analyzeMatrix');
+  if (needsGesdd(e)) e = await esdAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrix');
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? await correlationTrapsAs(W, trapsOpts(p, e), 'analyzeMatrix') : null;
   const farms = p.farms ? await farmsFit(W, farmsOpts(p, e)) : null;
@@ -281,7 +292,8 @@ export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Prom
 /** Synchronous analyzeMatrix(): blocks the event loop for the SVDs. */
 export function analyzeMatrixSync(W: WeightInput, opts?: AnalyzeOptions): LayerReport {
   const p = parse(opts, 'analyzeMatrixSync');
-  const e = esdSyncAs(W, p.esdOpts, 'analyzeMatrixSync');
+  let e = esdSyncAs(W, p.esdOpts, 'analyzeMatrixSync');
+  if (needsGesdd(e)) e = esdSyncAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrixSync');
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? correlationTrapsSyncAs(W, trapsOpts(p, e), 'analyzeMatrixSync') : null;
   const farms = p.farms ? farmsFitSync(W, farmsOpts(p, e)) : null;

@@ -18,6 +18,7 @@ import {
   type Matrix,
 } from '../linalg/index.js';
 import type { Backend } from '../linalg/options.js';
+import { isAdopted, snapshot } from '../linalg/internal.js';
 import { bare, isFloatArray, ownOptions } from './args.js';
 import { skipReason, type LimitOptions } from './limits.js';
 import { exponentOf, ldexp, ldexpFast, maxAbs } from './scale.js';
@@ -236,8 +237,11 @@ export async function esdAs(W: WeightInput, opts: EsdOptions | undefined, fn: st
   const s = p.w.slices;
   if (p.method === 'gram') {
     const g = gramSlices(s);
+    // One native call per slice with awaits in between: slices read in place are snapshotted now, at the
+    // call (natively, no JS pass), so a caller who reuses the buffer after the call changes nothing.
+    const slices = g.slices.length > 1 && g.e === 0 ? g.slices.map((m) => (isAdopted(m.data) ? m : snapshot(m))) : g.slices;
     const ev: FloatArray[] = [];
-    for (const m of g.slices) ev.push(await gramEigvalsh(m, be));
+    for (const m of slices) ev.push(await gramEigvalsh(m, be));
     return assemble(p, null, ev, g.e);
   }
   return assemble(p, s.length === 1 ? [await svdvals(s[0], be)] : await svdvalsBatch(s as Matrix[], be), null);

@@ -4,7 +4,8 @@
 // from exponential data.
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fitQuality } from '../src/index.js';
+import { analyze, fitQuality } from '../src/index.js';
+import { run } from './helpers/child.js';
 import { erfc, logUpperGamma } from '../src/fit/special.js';
 
 const ref = JSON.parse(fs.readFileSync('test/fixtures/workflows/fitquality.json', 'utf8'));
@@ -64,13 +65,32 @@ describe('fitQuality', () => {
   });
 
   it("Clauset's bootstrap: seeded, plausible for power-law data, rejected for exponential data", () => {
-    const opts = { powerLaw: { xmin: 1, threshold: 0 }, bootstrap: 60, seed: 3 };
+    const opts = { powerLaw: { xmin: 1, threshold: 0 }, bootstrap: 40, seed: 3 };
     const a = fitQuality(ref.cases.powerlaw.x, opts);
     expect(a.gof).toEqual(fitQuality(ref.cases.powerlaw.x, opts).gof);
-    expect(a.gof!.bootstraps).toBe(60);
+    expect(a.gof!.bootstraps).toBe(40);
     expect(a.gof!.p).toBeGreaterThan(0.1);
     expect(fitQuality(ref.cases.exponential.x, opts).gof!.p).toBeLessThan(0.05);
     expect(() => fitQuality(ref.cases.powerlaw.x, { bootstrap: -1 })).toThrow(expect.objectContaining({ code: 'E_OPTION' }));
     expect(fitQuality([2, 2, 2, 2, 2]).status).toBe('failed');
+  });
+
+  it("analyze's 'fit-quality' metric and the CLI's --fit-quality give the layer's likelihood ratios", async () => {
+    let s = 5;
+    const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
+    const W = { data: Float64Array.from({ length: 300 * 150 }, () => Math.tan(Math.PI * (u() - 0.5))), shape: [300, 150] as [number, number] };
+    const r = await analyze([{ name: 'w', W }], { metrics: ['fit-quality'], keepEsd: true, fitQualityBootstrap: 5, seed: 2 });
+    const l = r.layers[0];
+    const q = fitQuality(r.esd!.get('w')!, { powerLaw: { xmin: l.xmin }, bootstrap: 5, seed: 2 });
+    expect(q.alpha).toBeCloseTo(l.alpha, 12);
+    expect(l.plVsTplR).toBe(q.vsTruncatedPowerLaw.R);
+    expect(l.plVsLognormalP).toBe(q.vsLognormal.p);
+    expect(l.plVsExponentialR).toBe(q.vsExponential.R);
+    expect(l.plGofP).toBe(q.gof!.p);
+    expect(JSON.parse(JSON.stringify(l))).toHaveProperty('pl_vs_tpl_r', q.vsTruncatedPowerLaw.R);
+    const c = await run(process.execPath, ['dist/cli/main.js', 'analyze', 'test/fixtures/workflows/base.safetensors', '--fit-quality', '--json', '--min-evals', '20', '--no-progress']);
+    expect(c.status, c.stderr).toBe(0);
+    const doc = JSON.parse(c.stdout);
+    expect(doc.layers.some((x: Record<string, unknown>) => typeof x.pl_vs_exponential_r === 'number')).toBe(true);
   });
 });

@@ -24,7 +24,8 @@ export function logGamma(x: number): number {
 export function logUpperGamma(a: number, z: number): number {
   if (!(z > 0) || !Number.isFinite(a)) return NaN;
   const U = Math.log((z + 745 + Math.abs(a) * 40) / z);
-  const N = 4096; // even
+  // the integrand's width near u = 0 is ~1/z: enough steps across it for large z (even count for Simpson)
+  const N = 2 * Math.min(1 << 15, Math.max(1024, Math.ceil(U * Math.max(z, 1) * 24)));
   const h = U / N;
   const g = (u: number) => a * u - z * Math.exp(u);
   // the integrand's maximum: at u* = ln(a/z) when a > z, else at u = 0

@@ -4,7 +4,7 @@ import type { AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index
 import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
 import type { WeightKind } from './types.js';
 
-export type Metric = 'mp' | 'traps' | 'rank' | 'farms';
+export type Metric = 'mp' | 'traps' | 'rank' | 'farms' | 'fit-quality';
 
 export interface ModelAnalyzeOptions {
   /** Extra metric groups besides the power-law fit and norms. Default ['mp', 'rank']. */
@@ -41,10 +41,12 @@ export interface ModelAnalyzeOptions {
   xmin?: MatrixOptions['xmin'];
   fixFingers?: MatrixOptions['fixFingers'];
   seed?: number;
+  /** 'fit-quality': bootstrap samples of Clauset's goodness-of-fit p-value per layer (default 0: none). */
+  fitQualityBootstrap?: number;
 }
 
-const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed'] as const;
-const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms'];
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'fitQualityBootstrap'] as const;
+const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms', 'fit-quality'];
 const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
 
 export interface Settings {

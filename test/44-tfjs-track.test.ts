@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openModel, svdvalsSync } from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { createTracker, gradientAlignment, openModel, svdvalsSync } from '../src/index.js';
 import { snapshotModel, trackFit, KERAS_GATES } from '../src/tfjs/index.js';
 
 tf.setBackend('cpu');
@@ -108,6 +109,31 @@ describe('snapshotModel', () => {
     const norms = new Map(snap.weights.map((w) => [w.name, Math.hypot(...w.W.data)]));
     expect(norms.get('lstm_LSTM1/kernel.f')).toBeCloseTo(6, 5);
     expect(norms.get('lstm_LSTM1/kernel.i')).toBe(0);
+  });
+
+  it("snapshots gradients (tf.variableGrads) in the weights' names and orientations; the tracker gives cos(W, ∇L)", async () => {
+    const m = seqModel();
+    const x = tf.randomNormal([4, 10, 3], 0, 1, 'float32', 11);
+    const y = tf.randomNormal([4, 3], 0, 1, 'float32', 12);
+    const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, m.apply(x) as tf.Tensor) as tf.Scalar);
+    const snap = await snapshotModel(m, { gradients: grads });
+    const v = m.weights.find((w) => w.originalName === 'dense_Dense1/kernel')!;
+    const g = grads[v.name].dataSync();
+    expect(Array.from(snap.gradients.get('dense_Dense1/kernel')!)).toEqual(block(g, 7, 12, 0, 12));
+    const lstmG = grads[m.weights.find((w) => w.originalName === 'lstm_LSTM1/recurrent_kernel')!.name].dataSync();
+    expect(Array.from(snap.gradients.get('lstm_LSTM1/recurrent_kernel.c')!)).toEqual(block(lstmG, 5, 20, 10, 5));
+    const t = createTracker({ analyze: { minEvals: 2 } });
+    const rec = await t.record(1, snap.weights, { gradients: snap.gradients });
+    const W = v.read().dataSync();
+    expect(rec.layers.find((l) => l.name === 'dense_Dense1/kernel')!.cosGrad).toBeCloseTo(gradientAlignment(Float64Array.from(W), Float64Array.from(g)).cos, 6);
+  });
+
+  it('weightscope/tfjs: require and import give the same names', () => {
+    const names = (code: string, type: string) => spawnSync(process.execPath, ['--input-type=' + type, '-e', code], { encoding: 'utf8' }).stdout.trim();
+    const esm = names("const m = await import('weightscope/tfjs'); console.log(Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort().join())", 'module');
+    const cjs = names("console.log(Object.keys(require('weightscope/tfjs')).filter((k) => k !== '__esModule').sort().join())", 'commonjs');
+    expect(esm).toBe('KERAS_GATES,snapshotModel,trackFit');
+    expect(cjs).toBe(esm);
   });
 
   it('refuses what is not a tfjs model, with a typed error', async () => {

@@ -18,6 +18,7 @@ export interface AnalyzeFlags {
   columns?: string;
   farms?: 'llm' | 'image' | 'default';
   metrics?: string;
+  fitQuality?: boolean;
   layers?: string;
   types?: string;
   minEvals?: number;
@@ -55,7 +56,7 @@ export interface AnalyzeContext {
   analyze: ModelAnalyzeOptions;
 }
 
-const METRICS: readonly Metric[] = ['mp', 'rank', 'traps', 'farms'];
+const METRICS: readonly Metric[] = ['mp', 'rank', 'traps', 'farms', 'fit-quality'];
 const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
 
 function list(flag: string, s: string, known: readonly string[]): string[] {
@@ -91,6 +92,7 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
   if ((shard || f.resume) && !f.out) throw new UsageError(`${shard ? '--shard' : '--resume'} needs --out DIR (where the per-layer log goes)`);
   const metrics = list('--metrics', f.metrics ?? 'mp,rank', METRICS) as Metric[];
   if (f.farms && !metrics.includes('farms')) metrics.push('farms');
+  if (f.fitQuality && !metrics.includes('fit-quality')) metrics.push('fit-quality');
   if (f.minEvals !== undefined && f.maxEvals !== undefined && f.minEvals > f.maxEvals)
     throw new UsageError(`--min-evals (${f.minEvals}) is larger than --max-evals (${f.maxEvals})`);
   const analyze: ModelAnalyzeOptions = {

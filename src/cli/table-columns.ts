@@ -10,7 +10,7 @@ const DEFAULT = ['name', 'layer_type', 'shape', 'alpha', 'D', 'stable_rank', 'mp
 /** Dropped first when the terminal is narrow. */
 const DROP_ORDER = ['mp_softrank', 'layer_type', 'stable_rank', 'shape', 'D'] as const;
 /** Columns the asked-for metric groups add (after alpha). */
-const METRIC_COLUMNS: Record<string, readonly string[]> = { traps: ['rand_num_spikes'], farms: ['farms_alpha'] };
+const METRIC_COLUMNS: Record<string, readonly string[]> = { traps: ['rand_num_spikes'], farms: ['farms_alpha'], 'fit-quality': ['pl_vs_tpl_r', 'pl_vs_lognormal_r', 'pl_vs_exponential_r'] };
 
 export interface ColumnChoice {
   columns: string[];

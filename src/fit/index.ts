@@ -10,3 +10,4 @@ export {
 } from './powerlaw.js';
 export { fitMarchenkoPastur, type MpFit, type MpOptions } from './mp.js';
 export { mpCdf, mpEdges, mpPdf, tracyWidom } from './mplaw.js';
+export { fitQuality, likelihoodRatio, type FitQuality, type FitQualityOptions, type LikelihoodRatio } from './quality.js';

@@ -6,7 +6,7 @@ import { checkOptions, requestedBackend, requireCuda, type Backend } from '../li
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
 import type { LayerResult } from './analyze.js'; // type only: erased, no runtime cycle
 
-export type Metric = 'mp' | 'traps' | 'rank' | 'farms';
+export type Metric = 'mp' | 'traps' | 'rank' | 'farms' | 'fit-quality';
 
 export interface ModelAnalyzeOptions {
   /** Extra metric groups besides the power-law fit and norms. Default ['mp', 'rank']. */
@@ -55,6 +55,8 @@ export interface ModelAnalyzeOptions {
   select?: (layers: readonly PlannedLayer[]) => ReadonlySet<number>;
   /** Called once per selected layer when it is done: its row (or null), the skip entries it added, its content key. */
   onLayer?: (e: LayerDone) => void;
+  /** 'fit-quality': bootstrap samples of Clauset's goodness-of-fit p-value per layer (default 0: none). */
+  fitQualityBootstrap?: number;
 }
 
 /** A layer of the plan as `select` sees it (nothing read yet). */
@@ -78,8 +80,8 @@ export interface LayerDone {
   key?: string;
 }
 
-const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'signal', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer'] as const;
-const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms'];
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'signal', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer', 'fitQualityBootstrap'] as const;
+const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms', 'fit-quality'];
 const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
 
 export interface Settings {

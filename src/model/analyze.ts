@@ -11,6 +11,7 @@ import { throwIfAborted } from '../linalg/internal.js';
 import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
 import { contentKey, sameDataReason } from './dedupe.js';
+import { fitQualityColumns, type FitQualityColumns } from './fit-quality.js';
 import { jobsOf, type AnalyzeSource, type Job } from './jobs.js';
 import { Prefetcher } from './pipeline.js';
 import { makeUnique } from './unique.js';
@@ -19,7 +20,7 @@ import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
 export type { LayerDone, Metric, ModelAnalyzeOptions, PlannedLayer } from './analyze-options.js';
 export type { AnalyzeSource, LayersModelLike, NamedWeight } from './jobs.js';
 
-export interface LayerResult extends LayerReport {
+export interface LayerResult extends LayerReport, Partial<FitQualityColumns> {
   kind: WeightKind;
   /** Position in model order (JSON `layer_id`); `layers` are sorted by it. */
   layerId: number;
@@ -170,7 +171,7 @@ async function analyseLoaded(job: Job, W: WeightInput, s: Settings, skipped: Ski
     mpFit: metrics.has('mp'),
     randomize: metrics.has('traps'),
     farms: metrics.has('farms') ? (o.farms ?? 'default') : false,
-    keepEsd: metrics.has('rank') || !!esd,
+    keepEsd: metrics.has('rank') || metrics.has('fit-quality') || !!esd,
   };
   if (job.storedDtype !== undefined) mo.storedDtype = job.storedDtype;
   if (lt === 'conv2d' && job.layout) mo.layout = job.layout;
@@ -210,6 +211,9 @@ async function analyseLoaded(job: Job, W: WeightInput, s: Settings, skipped: Ski
     r.participationRatio = rk.participationRatio;
     r.numericalRank = rk.numericalRank;
     r.energyRank90 = rk.energyRank90;
+  }
+  if (evals && metrics.has('fit-quality') && report.status === 'success') {
+    Object.assign(r, fitQualityColumns(evals, report.xmin, { bootstrap: o.fitQualityBootstrap, seed: o.seed }));
   }
   return r;
 }

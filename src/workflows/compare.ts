@@ -255,6 +255,8 @@ export async function compare(a: AnalyzeSource, b: AnalyzeSource, opts?: Compare
 
 /** The JSON document of a comparison (snake_case, as the rest of weightscope's JSON; non-finite → null). */
 export function compareToJson(r: CompareReport): Record<string, unknown> {
+  if (!r || typeof r !== 'object' || !Array.isArray(r.layers))
+    fail('E_OPTION', 'compareToJson expects the report compare() returned');
   const n = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
   return {
     a: r.a,

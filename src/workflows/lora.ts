@@ -110,6 +110,8 @@ function parseKey(name: string): { module: string; side: 'A' | 'B'; embedding: b
 
 /** Analyses a LoRA/PEFT adapter; see the file comment. */
 export async function loraAdapter(adapter: string, opts: LoraOptions = {}): Promise<LoraReport> {
+  if (typeof adapter !== 'string' || adapter === '') fail('E_OPTION', `loraAdapter: adapter must be a path (the adapter folder or its .safetensors), got ${typeof adapter}`);
+  if (opts === null || typeof opts !== 'object') fail('E_OPTION', 'loraAdapter: options must be an object');
   for (const k of Object.keys(opts)) if (k !== 'base' && k !== 'minEvals') fail('E_OPTION', `loraAdapter: unknown option '${k}' (allowed: base, minEvals)`);
   const f = files(adapter);
   if (!existsSync(f.config)) fail('E_FORMAT', `${adapter}: adapter_config.json not found next to the weights (it holds r and lora_alpha)`);

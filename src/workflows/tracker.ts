@@ -198,7 +198,14 @@ export function trackRecordToJson(r: TrackRecord): Record<string, unknown> {
  * dropped and reported in `truncated`; any other bad line is an E_FORMAT error.
  */
 export function readTrack(path: string): { records: TrackRecord[]; truncated: boolean } {
-  const lines = fs.readFileSync(path, 'utf8').split('\n');
+  if (typeof path !== 'string' || path === '') fail('E_OPTION', `readTrack: path must be a file path (string), got ${typeof path}`);
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    fail('E_FORMAT', `readTrack: cannot read ${path}: ${(e as Error).message}`);
+  }
+  const lines = text.split('\n');
   const records: TrackRecord[] = [];
   let truncated = false;
   lines.forEach((line, i) => {

@@ -177,7 +177,9 @@ Object.assign(calls, {
   junk: {
     call: async (w, a) => {
       const f = a.fn.startsWith('report.') ? w.report[a.fn.slice(7)] : w[a.fn];
-      const r = await f(...a.argv.map(revive));
+      // a class (Tracker) is constructed, as its users do: calling it without new is JavaScript's TypeError
+      const isClass = /^class[\s{]/.test(Function.prototype.toString.call(f));
+      const r = isClass ? new f(...a.argv.map(revive)) : await f(...a.argv.map(revive));
       // async iterables (openModel, readWeights): drain them too
       if (r && typeof r[Symbol.asyncIterator] === 'function') for await (const _ of r);
       return { type: typeof r };

@@ -34,6 +34,7 @@ export interface AnalyzeFlags {
   shard?: string;
   shardCount?: number;
   resume?: boolean;
+  tailOnly?: boolean;
 }
 
 export interface AnalyzeContext {
@@ -108,6 +109,7 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
     backend: f.backend,
     concurrency: f.concurrency,
     keepEsd: !!(f.html || f.plots),
+    tailOnly: f.tailOnly ? true : undefined,
   };
   for (const k of Object.keys(analyze) as (keyof ModelAnalyzeOptions)[]) if (analyze[k] === undefined) delete analyze[k];
   return {

@@ -11,6 +11,7 @@ import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
 import { contentKey, sameDataReason } from './dedupe.js';
 import { jobsOf, type AnalyzeSource, type Job } from './jobs.js';
+import { tailOnlyEntry, tooLarge } from './tail-entry.js';
 import { makeUnique } from './unique.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
 
@@ -133,7 +134,8 @@ async function runOne(job: Job, s: Settings, skipped: SkippedTensor[], seen: See
   const dims = sliceDims(job.shape, job.layout);
   const early = dims && skipReason(dims[0], dims[1], { minEvals: o.minEvals, maxEvals: o.maxEvals, maxN: o.maxN }, 'analyze', dims[2]);
   if (early) {
-    skipped.push({ name: job.name, reason: early });
+    const tail = o.tailOnly && dims && tooLarge(dims[0], dims[1], dims[2], o) ? await tailOnlyEntry(job.load, o) : undefined;
+    skipped.push({ name: job.name, reason: early, ...(tail ? { tailOnly: tail } : {}) });
     return null;
   }
   const W = withPrecision(await job.load(), o.precision);

@@ -135,6 +135,11 @@ describe('analyze --tail-only', () => {
       expect(entry.tail_only.num_pl_spikes).toBe(ref.num_pl_spikes);
       expect(plain.skipped.find((x: { name: string }) => x.name === name).tail_only).toBeUndefined();
     }
+    // the table lists them apart from the summary
+    const table = await run(process.execPath, [main, 'analyze', model, '--no-progress', '--max-n', '90', '--tail-only'], { timeoutMs: 120_000 });
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/\ntail-only alpha \(top eigenvalues, randomized; not in the summary\): mean [\d.]+ over 3 layers\n  blk\.0\.weight: alpha [\d.]+ from the top 64\n/);
+    expect(table.stdout).toMatch(/summary \(means over 7 fitted layers\)/);
     // too small is not too large: no tail-only alpha for a minEvals skip
     const few = await cli(['--min-evals', '45', '--tail-only']);
     for (const x of few.skipped) if (/< minEvals/.test(x.reason)) expect(x.tail_only).toBeUndefined();

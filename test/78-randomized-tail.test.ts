@@ -140,6 +140,8 @@ describe('analyze --tail-only', () => {
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/\ntail-only alpha \(top eigenvalues, randomized; not in the summary\): mean [\d.]+ over 3 layers\n  blk\.0\.weight: alpha [\d.]+ from the top 64\n/);
     expect(table.stdout).toMatch(/summary \(means over 7 fitted layers\)/);
+    const fewer = await cli(['--max-n', '90', '--tail-only', '--tail-k', '30']);
+    expect(fewer.skipped.find((x: { name: string }) => x.name === 'blk.0.weight').tail_only.k).toBe(30);
     // too small is not too large: no tail-only alpha for a minEvals skip
     const few = await cli(['--min-evals', '45', '--tail-only']);
     for (const x of few.skipped) if (/< minEvals/.test(x.reason)) expect(x.tail_only).toBeUndefined();

@@ -35,6 +35,7 @@ export interface AnalyzeFlags {
   shardCount?: number;
   resume?: boolean;
   tailOnly?: boolean;
+  tailK?: number;
 }
 
 export interface AnalyzeContext {
@@ -90,6 +91,7 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
   if (f.columns !== undefined && format !== 'table') throw new UsageError('--columns chooses the table columns; JSON and CSV carry every column');
   const shard = resolveShard(f.shard, f.shardCount);
   if ((shard || f.resume) && !f.out) throw new UsageError(`${shard ? '--shard' : '--resume'} needs --out DIR (where the per-layer log goes)`);
+  if (f.tailK !== undefined && !f.tailOnly) throw new UsageError('--tail-k goes with --tail-only');
   const metrics = list('--metrics', f.metrics ?? 'mp,rank', METRICS) as Metric[];
   if (f.farms && !metrics.includes('farms')) metrics.push('farms');
   if (f.minEvals !== undefined && f.maxEvals !== undefined && f.minEvals > f.maxEvals)
@@ -109,7 +111,7 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
     backend: f.backend,
     concurrency: f.concurrency,
     keepEsd: !!(f.html || f.plots),
-    tailOnly: f.tailOnly ? true : undefined,
+    tailOnly: f.tailOnly ? (f.tailK !== undefined ? { k: f.tailK } : true) : undefined,
   };
   for (const k of Object.keys(analyze) as (keyof ModelAnalyzeOptions)[]) if (analyze[k] === undefined) delete analyze[k];
   return {

@@ -6,6 +6,14 @@ import { WeightscopeError } from './errors.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
+/** A dequantized tensor, with the seconds spent reading the file and in the dequantization kernels. */
+export interface GgmlResult {
+  data: Float32Array;
+  shape: number[];
+  readSeconds: number;
+  decodeSeconds: number;
+}
+
 export interface RawSvd {
   U: FloatArray;
   S: FloatArray;
@@ -36,6 +44,11 @@ export interface RawBinding {
   /** dtype 0 F32, 1 F64, 2 F16, 3 BF16; layout 0 as stored, 1 transpose 2-D, 2 swap axes 0/1 of 4-D; out 0 auto, 1 f32, 2 f64 */
   readTensor(path: string, offset: number, byteLength: number, dtype: number, shape: number[], layout: number, out: number, flags: number, token: number): Maybe<{ data: FloatArray; shape: number[] }>;
   decodeTensor(bytes: Uint8Array, dtype: number, shape: number[], layout: number, out: number, flags: number, token: number): Maybe<{ data: FloatArray; shape: number[] }>;
+  /** ggml-quantized (GGUF) tensor -> float32: `type` is the ggml type id, `count` the element count (whole blocks). */
+  readGgml(path: string, offset: number, byteLength: number, type: number, count: number, flags: number, token: number): Maybe<GgmlResult>;
+  decodeGgml(bytes: Uint8Array, type: number, count: number, flags: number, token: number): Maybe<GgmlResult>;
+  /** Dequantizes stored quantized tensors (native/binding/quant_op.cc: op, params, inputs) into float32 (rows × cols). */
+  dequantize(op: number, params: number[], inputs: Uint8Array[], flags: number, token: number): Maybe<{ data: Float32Array; shape: [number, number] }>;
   /** A copy in native memory (precision 0 as is, 1 float32, 2 float64). */
   snapshot(data: FloatArray, rows: number, cols: number, precision: number): FloatArray;
   /** Drops the job of `token` if it is still queued (true). */

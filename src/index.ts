@@ -176,6 +176,23 @@ export {
   type LayerDone,
 } from './model/analyze.js';
 
+// Workflows: tracking a training run (README "Tracking training")
+export {
+  Tracker,
+  createTracker,
+  readTrack,
+  compare,
+  compareToJson,
+  type CompareOptions,
+  type CompareReport,
+  type LayerDiff,
+  type TrackerOptions,
+  type TrackRecord,
+  type TrackedLayer,
+  type TrackWarning,
+  type Gradients,
+} from './workflows/index.js';
+
 // Reports: the JSON document the CLI writes and the HTML report (README "CLI", "JSON naming")
 export { reportToJson, htmlReport, type HtmlReportOptions, type Json, type JsonObject } from './report/index.js';
 

@@ -78,12 +78,16 @@ describe('what callers see', () => {
     const m = small(41);
     const want = Array.from(svdvalsSync(m));
     const p = svdvals(A);
-    await new Promise((r) => setTimeout(r, 20)); // let it start
-    const got = Array.from(svdvalsSync(m));
-    const running = native.stats().scheduler.cpuRunning;
-    expect(got).toEqual(want);
-    expect(running).toBe(1); // the large job was still running: the sync call did not wait for it
-    await p;
+    // let it start (polled: on a loaded machine the worker thread may take a while to be scheduled)
+    for (let t = 0; native.stats().scheduler.cpuRunning === 0 && t < 500; t++) await new Promise((r) => setTimeout(r, 10));
+    try {
+      const got = Array.from(svdvalsSync(m));
+      const running = native.stats().scheduler.cpuRunning;
+      expect(got).toEqual(want);
+      expect(running).toBe(1); // the large job was still running: the sync call did not wait for it
+    } finally {
+      await p; // never leave it running into the next test
+    }
   });
 
   it('small jobs run side by side (one BLAS thread each), large ones alone with all threads', async () => {

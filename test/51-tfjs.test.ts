@@ -104,7 +104,7 @@ describe('tfjs reader on a hand-made model.json', () => {
     const model = {
       format: 'layers-model',
       modelTopology: { model_config: { class_name: 'Sequential', config: { layers: [
-        layer('Dense', 'dense_Dense1'), layer('Embedding', 'emb'), layer('LSTM', 'lstm_LSTM1'),
+        layer('Dense', 'dense_Dense1'), layer('Embedding', 'emb'), layer('SimpleRNN', 'lstm_LSTM1'), // one gate block: LSTM kernels are split per gate (test 44)
         layer('Conv1D', 'conv1d_Conv1D1'), layer('DepthwiseConv2D', 'dw'),
       ] } } },
       weightsManifest: [{

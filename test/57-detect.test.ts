@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, listTensors } from '../src/index.js';
 import { fixturesDir } from './helpers/reference.js';
+import { run } from './helpers/child.js';
 
 const FORMATS = join(fixturesDir, 'formats');
 const HF = join(fixturesDir, 'hf');
@@ -29,14 +30,7 @@ async function formatError(src: string | Uint8Array): Promise<string> {
 
 describe('formats are recognised by content', () => {
   const cases: [string, RegExp, RegExp][] = [
-    ['torch_zip.pt', /a PyTorch checkpoint \(torch\.save/, /convert it: python -c .*safetensors/],
-    ['torchscript.pt', /a PyTorch checkpoint/, /safetensors/],
-    ['torch_legacy.pt', /a legacy PyTorch checkpoint \(pickle/, /safetensors/],
     ['plain.pkl', /a Python pickle/, /pickles are not read/],
-    ['array.npy', /a NumPy \.npy array/, /\[\{ name, W/],
-    ['arrays.npz', /a NumPy \.npz archive/, /safetensors\.numpy\.save_file/],
-    ['model.gguf', /a GGUF file/, /original safetensors checkpoint/],
-    ['model.tflite', /a TensorFlow Lite model/, /tensorflowjs_converter|tf2onnx/],
     ['weights.h5', /an HDF5 file/, /tensorflowjs_converter --input_format keras/],
     ['model.keras', /a Keras v3 \.keras archive/, /tensorflowjs_converter|tf2onnx/],
   ];
@@ -56,6 +50,16 @@ describe('formats are recognised by content', () => {
       expect(await formatError(new Uint8Array(fs.readFileSync(join(FORMATS, file))))).toMatch(what);
     });
   }
+
+  it('torch.save, NumPy and TFLite files are read by content, also named .safetensors (test/80-82 read them in full)', async () => {
+    for (const [file, format, name] of [['torch_zip.pt', 'pytorch', 'weight'], ['torch_legacy.pt', 'pytorch', 'weight'], ['arrays.npz', 'numpy', 'w'], ['array.npy', 'numpy', 'array-renamed'], ['model.tflite', 'tflite', 'sequential_1/dense_1/MatMul']]) {
+      const renamed = join(TMP, file.replace(/\.\w+$/, '-renamed.safetensors'));
+      fs.copyFileSync(join(FORMATS, file), renamed);
+      const l = await listTensors(renamed);
+      expect(l.format).toBe(format);
+      expect(l.tensors.map((t) => [t.name, t.shape])).toEqual([[name, [4, 4]]]);
+    }
+  });
 
   it('a readable format under another extension is read (ONNX named .bin, safetensors named .pt)', async () => {
     fs.copyFileSync(join(ID, 'if_branches.onnx'), join(TMP, 'weights.bin'));
@@ -100,45 +104,45 @@ describe('folders', () => {
   });
 
   it('a folder with only unreadable formats names them and says what to do', async () => {
-    const d = folder('torch-only', { 'pytorch_model.bin': join(FORMATS, 'torch_zip.pt'), 'model.gguf': join(FORMATS, 'model.gguf') });
+    const d = folder('unread-only', { 'weights.h5': join(FORMATS, 'weights.h5'), 'model.keras': join(FORMATS, 'model.keras') });
     const m = await formatError(d);
-    expect(m).toMatch(/model\.gguf \(a GGUF file \(llama\.cpp\)\), pytorch_model\.bin \(a PyTorch checkpoint/);
-    expect(m).toMatch(/not read yet/);
+    expect(m).toMatch(/model\.keras \(a Keras v3 \.keras archive\), weights\.h5 \(an HDF5 file/);
+    expect(m).toMatch(/not read/);
   });
 });
 
 describe('FIFOs are refused, never opened for a blocking read', () => {
   const dist = pathToFileURL(join(process.cwd(), 'dist', 'index.js')).href;
-  const child = (model: string) => {
-    const r = spawnSync(process.execPath, [join('test', 'helpers', 'child-list-tensors.mjs'), dist, model], { encoding: 'utf8', timeout: 20_000 });
+  const child = async (model: string) => {
+    const r = await run(process.execPath, [join('test', 'helpers', 'child-list-tensors.mjs'), dist, model], { timeoutMs: 20_000 });
     expect(r.signal, `child blocked on ${model}`).toBeNull();
     return JSON.parse(r.stdout);
   };
   const mkfifo = (p: string) => expect(spawnSync('mkfifo', [p]).status).toBe(0);
 
-  it('as the model file, a safetensors shard, a tfjs weights file, an ONNX external data file, and a folder entry', () => {
+  it('as the model file, a safetensors shard, a tfjs weights file, an ONNX external data file, and a folder entry', async () => {
     const d = join(TMP, 'fifo');
     fs.mkdirSync(d);
     mkfifo(join(d, 'model.safetensors'));
-    expect(child(join(d, 'model.safetensors'))).toEqual({ code: 'E_FORMAT', message: expect.stringMatching(/a FIFO, not a regular file: refused/) });
+    expect((await child(join(d, 'model.safetensors')))).toEqual({ code: 'E_FORMAT', message: expect.stringMatching(/a FIFO, not a regular file: refused/) });
     // sharded: the index is fine, one shard a FIFO
     const sh = join(TMP, 'fifo-shard');
     fs.cpSync(join(ID, 'sharded'), sh, { recursive: true });
     fs.rmSync(join(sh, 'model-00002-of-00003.safetensors'));
     mkfifo(join(sh, 'model-00002-of-00003.safetensors'));
-    expect(child(join(sh, 'model.safetensors.index.json'))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
+    expect((await child(join(sh, 'model.safetensors.index.json')))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
     const tf = join(TMP, 'fifo-tfjs');
     fs.cpSync(join(ID, 'tfjs_dup'), tf, { recursive: true });
     fs.rmSync(join(tf, 'group1-shard1of1.bin'));
     mkfifo(join(tf, 'group1-shard1of1.bin'));
-    expect(child(join(tf, 'model.json'))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
+    expect((await child(join(tf, 'model.json')))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/FIFO/) });
     const ox = join(TMP, 'fifo-onnx');
     fs.mkdirSync(ox);
     fs.copyFileSync(join(ID, 'alias_external.onnx'), join(ox, 'alias_external.onnx'));
     mkfifo(join(ox, 'alias_external.bin'));
-    expect(child(join(ox, 'alias_external.onnx'))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/external data: .*FIFO/) });
+    expect((await child(join(ox, 'alias_external.onnx')))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/external data: .*FIFO/) });
     // a folder whose only model-looking entry is a FIFO: not a candidate, never opened
-    expect(child(d)).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/folder holds no model file .*refused: model\.safetensors: a FIFO/) });
+    expect((await child(d))).toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/folder holds no model file .*refused: model\.safetensors: a FIFO/) });
   });
 });
 

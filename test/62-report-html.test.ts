@@ -1,13 +1,14 @@
 // The HTML report: its content, and its layout in headless Chromium at 1280 px (no horizontal overflow,
 // the depth plot with one mark per analysed layer, the sticky name column, sorting with empty cells last).
 // Screenshots go to test/output/report-*.png.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, type NamedWeight } from '../src/index.js';
 import { depthOrder, escapeControl, htmlReport, naturalCompare } from '../src/report/index.js';
 import { mulberry32 } from './helpers/prng.js';
+import { run } from './helpers/child.js';
 
 /** Student-t entries (df degrees of freedom): heavier tails, smaller α. */
 function studentT(rows: number, cols: number, df: number, seed: number): Float32Array {
@@ -115,7 +116,7 @@ describe('HTML report', async () => {
   document.body.setAttribute('data-probe', btoa(unescape(encodeURIComponent(JSON.stringify(o)))));
 })();
 </script>`;
-    const dom = spawnSync(chromium!, [...flags, '--window-size=1280,900', '--dump-dom', page('report-probe.html', probe)], { encoding: 'utf8', timeout: 90_000, env });
+    const dom = await run(chromium!, [...flags, '--window-size=1280,900', '--dump-dom', page('report-probe.html', probe)], { timeoutMs: 90_000, env });
     expect(dom.status, dom.stderr).toBe(0);
     const m = /data-probe="([^"]+)"/.exec(dom.stdout);
     expect(m, 'the probe ran').not.toBeNull();

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturesDir } from './helpers/reference.js';
+import { run } from './helpers/child.js';
 
 const tmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 const main = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -14,20 +15,20 @@ const out = join(process.cwd(), 'test', 'output');
 const LAYERS = 15;
 
 /** Runs `command` in a detached tmux pane `width` columns wide; returns the pane once `done` shows in it. */
-function inTmux(width: number, command: string, done: RegExp, escapes = false): string {
+async function inTmux(width: number, command: string, done: RegExp, escapes = false): Promise<string> {
   const sock = `ws-test-${process.pid}-${width}`;
-  const t = (...args: string[]) => spawnSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+  const t = (...args: string[]) => run('tmux', ['-L', sock, ...args]);
   try {
-    const started = t('new-session', '-d', '-x', String(width), '-y', '80', `${command}; sleep 60`);
+    const started = await t('new-session', '-d', '-x', String(width), '-y', '80', `${command}; sleep 60`);
     if (started.status !== 0) throw new Error(started.stderr);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const pane = t('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-S', '-', '-E', '-').stdout;
+      const pane = (await t('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-S', '-', '-E', '-')).stdout;
       if (done.test(pane) || Date.now() > deadline) return pane;
-      spawnSync('sleep', ['0.2']);
+      await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
-    t('kill-server');
+    await t('kill-server');
   }
 }
 
@@ -36,9 +37,9 @@ describe.skipIf(!tmux)(`the CLI in tmux${tmux ? '' : ' (skipped: tmux not instal
   const node = JSON.stringify(process.execPath);
 
   for (const width of [80, 100, 120]) {
-    it(`${width} columns: one line per layer, nothing wider, names escaped`, () => {
+    it(`${width} columns: one line per layer, nothing wider, names escaped`, async () => {
       const cmd = `${node} ${JSON.stringify(main)} analyze ${JSON.stringify(names)} --no-progress; echo __END__`;
-      const pane = inTmux(width, cmd, /__END__/);
+      const pane = (await inTmux(width, cmd, /__END__/));
       writeFileSync(join(out, `tmux-${width}.txt`), pane);
       const lines = pane.split('\n');
       for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(width);
@@ -49,12 +50,12 @@ describe.skipIf(!tmux)(`the CLI in tmux${tmux ? '' : ' (skipped: tmux not instal
       for (const r of rows) expect(r).toMatch(/\d\.\d+/); // every row holds its numbers: no wrapped continuation lines
       expect(pane).toContain('evil\\x1b[31m');
       expect(pane).toMatch(/15 layers analysed/);
-      const coloured = inTmux(width, cmd, /__END__/, true);
+      const coloured = (await inTmux(width, cmd, /__END__/, true));
       expect(coloured).not.toMatch(/\x1b\[31m/); // the name's escape sequence never reached the terminal as one
     });
   }
 
-  it('the progress bar shows done/total and an ETA, on one line of an 80-column terminal', () => {
+  it('the progress bar shows done/total and an ETA, on one line of an 80-column terminal', async () => {
     const script = `
 const { createProgress } = require(${JSON.stringify(join(process.cwd(), 'dist', 'cli', 'progress.js'))});
 const p = createProgress(true);
@@ -64,7 +65,7 @@ setTimeout(() => { console.error('\\n__BAR__'); }, 600);
 setTimeout(() => {}, 30000);`;
     const file = join(out, 'tmux-progress.cjs');
     writeFileSync(file, script);
-    const pane = inTmux(80, `${node} ${JSON.stringify(file)}`, /__BAR__/);
+    const pane = (await inTmux(80, `${node} ${JSON.stringify(file)}`, /__BAR__/));
     writeFileSync(join(out, 'tmux-progress-80.txt'), pane);
     const bar = pane.split('\n').find((l) => l.includes('3/10'));
     expect(bar, pane).toBeDefined();

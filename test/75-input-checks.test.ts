@@ -2,7 +2,6 @@
 // anything of that size is allocated (it ended in a fatal V8 error: run in a child process here); a Proxy as
 // `data` is E_DTYPE, not a TypeError; options inherited through the prototype are ignored; errors name the
 // function the user called.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,13 +16,14 @@ import {
 } from '../src/index.js';
 import { stableRankSync } from '../src/metrics/index.js'; // internal: rankReport is the public form
 import { expectCode, expectReject, randn } from './helpers/metrics.js';
+import { run } from './helpers/child.js';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 /** Runs `body` (an async function body using `w`, the package) in a fresh Node; returns its JSON output. */
-function child(body: string): { status: number | null; signal: string | null; out: unknown; stderr: string } {
+async function child(body: string): Promise<{ status: number | null; signal: string | null; out: unknown; stderr: string }> {
   const src = `const w = await import(${JSON.stringify(DIST)}); const r = await (async () => { ${body} })(); console.log(JSON.stringify(r));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '--max-old-space-size=256', '-e', src], { encoding: 'utf8', timeout: 60_000 });
+  const r = await run(process.execPath, ['--input-type=module', '--max-old-space-size=256', '-e', src], { timeoutMs: 60_000 });
   let out: unknown = null;
   try {
     out = JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null');
@@ -34,8 +34,8 @@ function child(body: string): { status: number | null; signal: string | null; ou
 const errOf = `const err = async (f) => { try { await f(); return 'no error'; } catch (e) { return [e.name, e.code, e.message]; } };`;
 
 describe('item 4: class labels bounded by the number of samples', () => {
-  it('label 2^31−1 and numClasses 1e9 in neuralCollapse and richness: E_SHAPE, the process survives', () => {
-    const r = child(`${errOf}
+  it('label 2^31−1 and numClasses 1e9 in neuralCollapse and richness: E_SHAPE, the process survives', async () => {
+    const r = (await child(`${errOf}
       const H = { data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), shape: [10, 4] };
       const F = { data: Float64Array.from({ length: 20 }, (_, i) => Math.cos(i)), shape: [10, 2] };
       const labels = [0, 1, 0, 1, 0, 1, 0, 1, 0, 2 ** 31 - 1];
@@ -45,7 +45,7 @@ describe('item 4: class labels bounded by the number of samples', () => {
         await err(() => w.neuralCollapseSync(H, ok, { numClasses: 1e9 })),
         await err(() => w.richness(H, F, { labels })),
         await err(() => w.richnessSync(H, F, { labels: ok, numClasses: 1e9 })),
-      ];`);
+      ];`));
     expect(r.signal).toBeNull();
     expect(r.status, r.stderr.slice(-500)).toBe(0);
     const out = r.out as [string, string, string][];
@@ -83,14 +83,14 @@ describe('item 11: errors name the function the user called', () => {
     await expect(analyzeMatrix(W, { normalize: 'X' as never })).rejects.toThrow(/^analyzeMatrix: normalize/);
     await expect(analyzeMatrix({ data: W.data, shape: [20, 21] })).rejects.toThrow(/^analyzeMatrix: weight.data/);
   });
-  it('metrics name themselves in shape and value errors', () => {
+  it('metrics name themselves in shape and value errors', async () => {
     expect(() => stableRankSync({ data: Float64Array.of(1, NaN), shape: [1, 2] })).toThrow(/^stableRankSync: W has a non-finite entry/);
   });
 });
 
 describe('item 10: options are own properties only (run in a child: the prototype is polluted there)', () => {
-  it('Object.prototype.k / side / layout / normalize / weightDecay / numClasses change nothing', () => {
-    const r = child(`
+  it('Object.prototype.k / side / layout / normalize / weightDecay / numClasses change nothing', async () => {
+    const r = (await child(`
       const A = { data: Float64Array.from({ length: 24 }, (_, i) => Math.sin(i * i + 1)), shape: [6, 4] };
       const B = { data: Float64Array.from({ length: 24 }, (_, i) => Math.cos(1.3 * i * i)), shape: [6, 4] };
       const H = { data: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), shape: [10, 4] };
@@ -110,7 +110,7 @@ describe('item 10: options are own properties only (run in a child: the prototyp
       let polluted;
       try { polluted = run(); } catch (e) { polluted = [e.name, e.code, e.message]; }
       for (const k of ['k', 'side', 'layout', 'normalize', 'weightDecay', 'numClasses', 'shape', 'dtype']) delete Object.prototype[k];
-      return { clean, polluted };`);
+      return { clean, polluted };`));
     expect(r.status, r.stderr.slice(-500)).toBe(0);
     const { clean, polluted } = r.out as { clean: unknown[]; polluted: unknown[] };
     expect(clean[0]).toBe(4);

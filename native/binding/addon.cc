@@ -132,6 +132,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<SvdvalsBatch>(env, exports, "svdvalsBatch");
   add<ReadTensor>(env, exports, "readTensor");
   add<DecodeTensor>(env, exports, "decodeTensor");
+  add<ReadGgml>(env, exports, "readGgml");
+  add<DecodeGgml>(env, exports, "decodeGgml");
+  add<Dequantize>(env, exports, "dequantize");
   add<Snapshot>(env, exports, "snapshot");
   add<Cancel>(env, exports, "cancel");
   add<CudaProbe>(env, exports, "cudaProbe");

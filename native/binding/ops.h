@@ -16,6 +16,10 @@ Napi::Value SvdvalsBatch(const Napi::CallbackInfo& info);  // (arrays[], rows, c
 Napi::Value ReadTensor(const Napi::CallbackInfo& info);
 // (bytes, dtype, shape, layout, out, flags, token) -> {data, shape}
 Napi::Value DecodeTensor(const Napi::CallbackInfo& info);
+// (path, offset, byteLength, ggmlType, count, flags, token) / (bytes, ggmlType, count, flags, token) -> {data, shape}
+Napi::Value ReadGgml(const Napi::CallbackInfo& info);
+Napi::Value DecodeGgml(const Napi::CallbackInfo& info);
+Napi::Value Dequantize(const Napi::CallbackInfo& info);    // quant_op.cc
 Napi::Value Snapshot(const Napi::CallbackInfo& info);      // (data, rows, cols, precision) -> typed array
 Napi::Value CudaProbe(const Napi::CallbackInfo& info);     // (dirs[]) -> what the CUDA loader found
 Napi::Value CudaMemInfo(const Napi::CallbackInfo& info);   // () -> {free, total} bytes of device 0, or null

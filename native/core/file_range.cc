@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "core_error.h"
 
@@ -26,6 +27,7 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  void release() { fd_ = -1; }
 
  private:
   int fd_;
@@ -33,28 +35,43 @@ class Fd {
 
 }  // namespace
 
-void read_file_range(const std::string& path, std::uint64_t offset, std::size_t bytes, void* dst) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (fd.get() < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+FileRangeReader::FileRangeReader(std::string path, std::uint64_t offset, std::size_t bytes)
+    : path_(std::move(path)), offset_(offset) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd_ < 0) fail(path_, std::string("cannot open: ") + std::strerror(errno));
+  Fd guard(fd_);  // closes on a failed check below; released once the reader is complete
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+  if (::fstat(fd_, &st) != 0) fail(path_, std::string("cannot stat: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) fail(path_, "not a regular file");
   const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
   if (offset > size || bytes > size - offset)
-    fail(path, "the tensor's bytes [" + std::to_string(offset) + ", " + std::to_string(offset + bytes) +
-                   ") run past the end of the file (" + std::to_string(size) + " bytes)");
+    fail(path_, "the tensor's bytes [" + std::to_string(offset) + ", " + std::to_string(offset + bytes) +
+                    ") run past the end of the file (" + std::to_string(size) + " bytes)");
+  guard.release();
+}
+
+FileRangeReader::~FileRangeReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileRangeReader::read(std::size_t at, std::size_t bytes, void* dst) const {
   auto* p = static_cast<char*>(dst);
+  const std::uint64_t offset = offset_ + at;
   std::size_t done = 0;
   while (done < bytes) {
     constexpr std::size_t kChunk = std::size_t(1) << 30;  // pread may return less than asked for large sizes
-    const ssize_t r = ::pread(fd.get(), p + done, std::min(kChunk, bytes - done), static_cast<off_t>(offset + done));
+    const ssize_t r = ::pread(fd_, p + done, std::min(kChunk, bytes - done), static_cast<off_t>(offset + done));
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) fail(path, std::string("read failed: ") + std::strerror(errno));
+    if (r < 0) fail(path_, std::string("read failed: ") + std::strerror(errno));
     if (r == 0)
-      fail(path, "short read: " + std::to_string(done) + " of " + std::to_string(bytes) + " bytes at offset " +
-                     std::to_string(offset) + " (the file changed while it was read?)");
+      fail(path_, "short read: " + std::to_string(done) + " of " + std::to_string(bytes) + " bytes at offset " +
+                      std::to_string(offset) + " (the file changed while it was read?)");
     done += static_cast<std::size_t>(r);
   }
+}
+
+void read_file_range(const std::string& path, std::uint64_t offset, std::size_t bytes, void* dst) {
+  FileRangeReader(path, offset, bytes).read(0, bytes, dst);
 }
 
 }  // namespace ws

@@ -11,4 +11,21 @@ namespace ws {
 // Reads exactly `bytes` bytes at `offset` of `path` into dst.
 void read_file_range(const std::string& path, std::uint64_t offset, std::size_t bytes, void* dst);
 
+// One opened regular file, for reading a range in several pieces (chunked decoding) with one open.
+class FileRangeReader {
+ public:
+  // Opens and checks `path` (a regular file), and that [offset, offset + bytes) lies inside it.
+  FileRangeReader(std::string path, std::uint64_t offset, std::size_t bytes);
+  ~FileRangeReader();
+  FileRangeReader(const FileRangeReader&) = delete;
+  FileRangeReader& operator=(const FileRangeReader&) = delete;
+  // Reads `bytes` bytes at `at` (relative to the range's start; inside the range) into dst.
+  void read(std::size_t at, std::size_t bytes, void* dst) const;
+
+ private:
+  std::string path_;
+  std::uint64_t offset_;
+  int fd_ = -1;
+};
+
 }  // namespace ws

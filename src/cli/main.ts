@@ -61,6 +61,20 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (path: string, o) => (await import('./analyze.js')).runAnalyze(path, o, generator));
 
   program
+    .command('compare')
+    .description('compare two checkpoints layer by layer (any readable formats): ‖ΔW‖/‖W‖, Δalpha, Δstable rank, CKA, subspace angles, the spectrum of ΔW')
+    .argument('<a>', 'base model file or folder')
+    .argument('<b>', 'the other (e.g. fine-tuned) model')
+    .addOption(new Option('--format <format>', 'stdout format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--json', 'same as --format json').conflicts(['csv']))
+    .option('--csv', 'same as --format csv')
+    .option('--html <file>', 'also write a self-contained HTML page')
+    .option('--k <n>', 'dimension of the singular subspaces compared (default 10)', int(1))
+    .option('--layers <regex>', 'only layers whose name matches')
+    .option('--min-evals <n>', 'no alpha for layers with fewer eigenvalues (default 10)', int(1))
+    .action(async (a: string, b: string, o) => (await import('./compare.js')).runCompare(a, b, o));
+
+  program
     .command('merge')
     .description('combine the parts of `analyze --shard i/n` into the report of a single run')
     .argument('<parts...>', 'part files (part-<i>-of-<n>.jsonl), all n of them')

@@ -6,7 +6,7 @@
 // matrix_rank and entropy (σ > σ_max·N·eps), the λ ≤ 1e-5 filter (in float32 the Gram route's noise
 // floor, ~1e-7·λ_max, lets zero eigenvalues of rank-deficient weights through the filter), and
 // rank_loss. method: 'gram' is offered for speed on large dense layers when only α is wanted.
-import { fail } from '../errors.js';
+import { fail, WeightscopeError } from '../errors.js';
 import {
   gramEigvalsh,
   gramEigvalshSync,
@@ -133,6 +133,14 @@ function gramSlices(slices: Matrix[]): { slices: Matrix[]; e: number } {
   let top = 0;
   for (const m of slices) top = Math.max(top, maxAbs(m.data));
   const e = exponentOf(top);
+  // Where the largest entry is about 2^e with e in SAFE_EXP, scaling by 2^-e changes no rounding (exact
+  // power-of-two scaling; no product under- or overflows either way, and neither the native route,
+  // gram_scale.h, nor ?syevd rescale the input there): the slices go as they are, read in place, with no
+  // JavaScript copy and no pass that writes them. The ranges have margins inside those measured bitwise
+  // equal (float32 [-10, 22], float64 [-200, 220]; test/21-gram-route.test.ts checks the edges).
+  if (slices.length === 0) return { slices, e: 0 };
+  const [lo, hi] = SAFE_EXP[slices[0]?.data instanceof Float64Array ? 'float64' : 'float32'];
+  if (e >= lo && e <= hi) return { slices, e: 0 };
   const out = slices.map((m) => {
     const data = m.data.slice();
     for (let i = 0; i < data.length; i++) data[i] = ldexpFast(data[i], -e);
@@ -140,6 +148,9 @@ function gramSlices(slices: Matrix[]): { slices: Matrix[]; e: number } {
   });
   return { slices: out, e };
 }
+
+/** The exponents of the largest entry for which the Gram route needs no scaling of its input (gramSlices). */
+const SAFE_EXP = { float32: [-6, 8], float64: [-128, 128] } as const;
 
 /** The largest eigenvalue must be what σ_max² is: E_NONFINITE when float64 cannot hold it. */
 function checkLambdaMax(lmax: number, nonzero: boolean, fn: string): void {

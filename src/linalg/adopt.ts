@@ -21,6 +21,15 @@ export function adopt<A extends ArrayBufferView>(a: A): A {
   return a;
 }
 
+/**
+ * Unmarks `a` before it is handed to user code (a tensor the public readers yield): the user's own
+ * calls on it then copy it at the call, as for any array of theirs.
+ */
+export function disown<A extends ArrayBufferView>(a: A): A {
+  adopted.delete(a);
+  return a;
+}
+
 export function isAdopted(a: ArrayBufferView): boolean {
   return adopted.has(a);
 }

@@ -65,10 +65,13 @@ export function matrix(rows: ArrayLike<ArrayLike<number>>, dtype: DType = 'float
       const v = row[j];
       if (typeof v !== 'number') fail('E_DTYPE', `entry [${i}, ${j}] is ${typeof v}, not a number`);
       data[i * c + j] = v;
-      // a finite number that float32 cannot hold would silently become ±Infinity
-      if (Number.isFinite(v) && !Number.isFinite(data[i * c + j]))
-        fail('E_NONFINITE', `matrix(): entry [${i}, ${j}] = ${v} is past float32's range (use 'float64')`);
     }
   }
+  // a finite number that float32 cannot hold would silently become ±Infinity (checked after the shape and
+  // type checks, so those errors keep their precedence)
+  if (dtype === 'float32')
+    for (let k = 0; k < data.length; k++)
+      if (!Number.isFinite(data[k]) && Number.isFinite(rows[Math.floor(k / c)][k % c]))
+        fail('E_NONFINITE', `matrix(): entry [${Math.floor(k / c)}, ${k % c}] = ${rows[Math.floor(k / c)][k % c]} is past float32's range (use 'float64')`);
   return { data, shape: [r, c] };
 }

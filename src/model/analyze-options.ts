@@ -1,6 +1,7 @@
 // analyze()'s options, checked once and resolved into the settings every layer is analysed with.
 import { fail } from '../errors.js';
 import type { AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
+import { checkSignal } from '../linalg/internal.js';
 import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
 import type { LayerResult } from './analyze.js';
@@ -34,6 +35,11 @@ export interface ModelAnalyzeOptions {
   method?: 'gesdd' | 'gram';
   /** Where the SVDs run: 'auto' (default: the GPU for layers above the crossover when CUDA is usable), 'cpu' or 'cuda'. */
   backend?: Backend;
+  /**
+   * Cancels the analysis: the layer being analysed finishes, no further layer is read or started, and the
+   * promise rejects with an AbortError (its `cause` is the signal's reason).
+   */
+  signal?: AbortSignal;
   /** Keep each layer's eigenvalues (for plots) in the result's `esd` map. Default false. */
   keepEsd?: boolean;
   /** Passed to analyzeMatrix: WeightWatcher's limits and fit choices. */
@@ -78,7 +84,7 @@ export interface LayerDone {
   key?: string;
 }
 
-const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer', 'tailOnly'] as const;
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'signal', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer', 'tailOnly'] as const;
 const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms'];
 const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
 
@@ -88,6 +94,7 @@ export interface Settings {
   /** Whether a layer name passes the `layers` filter. */
   nameOk: (name: string) => boolean;
   concurrency: number;
+  signal?: AbortSignal;
 }
 
 /**
@@ -126,5 +133,6 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
     fail('E_OPTION', 'analyze: tailOnly must be a boolean or { k, powerIters, oversample }');
   // Up front: per layer, a missing GPU would only list every layer as skipped.
   if (requestedBackend(o) === 'cuda') requireCuda('analyze: ');
-  return { o, metrics: new Set(metrics), nameOk: nameFilter(o.layers), concurrency };
+  const signal = checkSignal(o.signal, 'analyze');
+  return { o, metrics: new Set(metrics), nameOk: nameFilter(o.layers), concurrency, ...(signal ? { signal } : {}) };
 }

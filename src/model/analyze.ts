@@ -11,6 +11,8 @@ import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
 import { contentKey, sameDataReason } from './dedupe.js';
 import { jobsOf, type AnalyzeSource, type Job } from './jobs.js';
+import { throwIfAborted } from '../linalg/internal.js';
+import { Prefetcher } from './pipeline.js';
 import { tailOnlyEntry, tooLarge } from './tail-entry.js';
 import { makeUnique } from './unique.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
@@ -71,12 +73,6 @@ function layerTypeOf(kind: WeightKind, rank: number): 'dense' | 'embedding' | 'c
   return kind === 'embedding' ? 'embedding' : 'dense';
 }
 
-function withPrecision(W: WeightInput, precision: 'float32' | 'float64' | undefined): WeightInput {
-  if (precision === 'float64' && !(W.data instanceof Float64Array)) return { data: Float64Array.from(W.data), shape: W.shape } as WeightInput;
-  if (precision === 'float32' && !(W.data instanceof Float32Array)) return { data: Float32Array.from(W.data), shape: W.shape } as WeightInput;
-  return W;
-}
-
 /** The first analysis of each distinct weight, by content, so a copy waits for it and joins its row. */
 type Seen = Map<string, { name: string; result: Promise<LayerResult | null> }>;
 
@@ -96,20 +92,27 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   const results: (LayerResult | undefined)[] = new Array(jobs.length);
   const esd = o.keepEsd ? new Map<string, Float64Array>() : undefined;
   const seen: Seen = new Map();
+  throwIfAborted(s.signal);
+  const reads = new Prefetcher(jobs, o.precision, (j) => !earlySkip(j, s), s.signal);
   let next = 0;
   let done = 0;
   const lane = async () => {
     while (next < jobs.length) {
+      throwIfAborted(s.signal); // a running layer finishes; the rest are not started
       const i = next++;
       const [before, meta] = [skipped.length, {} as { key?: string }];
-      const r = await runOne(jobs[i], s, skipped, seen, esd, meta);
+      const r = await runOne(jobs[i], () => reads.take(i), s, skipped, seen, esd, meta);
       if (r) results[i] = r;
       o.onLayer?.({ layer: jobs[i], result: r, key: meta.key, skipped: skipped.slice(before).filter((x) => x.name === jobs[i].name) });
       done++;
       o.onProgress?.({ done, total: jobs.length, name: jobs[i].name });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(s.concurrency, Math.max(jobs.length, 1)) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(s.concurrency, Math.max(jobs.length, 1)) }, lane));
+  } finally {
+    reads.close();
+  }
   const analysed = results.filter((r): r is LayerResult => !!r);
   return {
     source: p.label,
@@ -128,18 +131,23 @@ function fail(message: string): never {
   throw new WeightscopeError(message, 'E_OPTION');
 }
 
-async function runOne(job: Job, s: Settings, skipped: SkippedTensor[], seen: Seen, esd: Map<string, Float64Array> | undefined, meta: { key?: string }): Promise<LayerResult | null> {
+/** WeightWatcher's size limits, from the planned shape: a layer skipped here is never read or decoded. */
+function earlySkip(job: Job, s: Settings): string | null {
   const { o } = s;
-  // WeightWatcher's size limits, from the planned shape: a skipped layer is never read or decoded.
   const dims = sliceDims(job.shape, job.layout);
-  const early = dims && skipReason(dims[0], dims[1], { minEvals: o.minEvals, maxEvals: o.maxEvals, maxN: o.maxN }, 'analyze', dims[2]);
+  return dims && skipReason(dims[0], dims[1], { minEvals: o.minEvals, maxEvals: o.maxEvals, maxN: o.maxN }, 'analyze', dims[2]);
+}
+
+async function runOne(job: Job, load: () => Promise<WeightInput>, s: Settings, skipped: SkippedTensor[], seen: Seen, esd: Map<string, Float64Array> | undefined, meta: { key?: string }): Promise<LayerResult | null> {
+  const early = earlySkip(job, s);
   if (early) {
+    const [o, dims] = [s.o, sliceDims(job.shape, job.layout)];
     const tail = o.tailOnly && dims && tooLarge(dims[0], dims[1], dims[2], o) ? await tailOnlyEntry(job.load, o) : undefined;
     skipped.push({ name: job.name, reason: early, ...(tail ? { tailOnly: tail } : {}) });
     return null;
   }
-  const W = withPrecision(await job.load(), o.precision);
-  const key = (meta.key = contentKey(W, job.kind, job.layout));
+  const W = await load();
+  const key = (meta.key = await contentKey(W, job.kind, job.layout));
   const first = seen.get(key);
   if (first) {
     const r = await first.result;

@@ -1,6 +1,7 @@
 // A folder given as the model: which file in it is the model. Candidates are recognised by content
-// (formats.ts), the readable ones chosen in this order: a safetensors index, one safetensors file, a tfjs
-// model.json (or one weights manifest), one ONNX file. Several candidates of the chosen kind (two .onnx files,
+// (formats.ts), the readable ones chosen in this order: a safetensors index, one safetensors file, a PyTorch
+// index, one PyTorch checkpoint (pytorch_model.bin first), a tfjs model.json (or one weights manifest), one
+// ONNX file, one NumPy or TFLite file. Several candidates of the chosen kind (two .onnx files,
 // three manifests, safetensors files without an index) are an error naming them; other model files in the
 // folder are named in the plan's notes ("also here, not analysed: ...").
 import * as fs from 'node:fs';
@@ -55,16 +56,23 @@ function one(dir: string, list: Candidate[], what: string): Candidate {
 export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
   const { found: all, refused } = scan(dir, ctx.tree);
   const readable = all.filter((c) => c.format.plan);
-  const indexes = readable.filter((c) => JSON_KIND(c) === 'index');
+  const isTorchIndex = (c: Candidate): boolean => /^pytorch_model.*\.index\.json$/i.test(c.name);
+  const indexes = readable.filter((c) => JSON_KIND(c) === 'index' && !isTorchIndex(c));
   const safetensors = readable.filter((c) => c.format.id === 'safetensors');
+  const torchIndexes = readable.filter((c) => JSON_KIND(c) === 'index' && isTorchIndex(c));
+  const torch = readable.filter((c) => c.format.id === 'pytorch' || c.format.id === 'pytorch-legacy');
   const tfjs = readable.filter((c) => JSON_KIND(c) === 'tfjs');
   const onnx = readable.filter((c) => c.format.id === 'onnx' && /\.onnx$/i.test(c.name));
+  const rest = readable.filter((c) => c.format.id === 'npz' || c.format.id === 'npy' || c.format.id === 'tflite');
   let chosen: Candidate | undefined;
   if (indexes.length > 0) chosen = indexes.find((c) => c.name === 'model.safetensors.index.json') ?? one(dir, indexes, 'safetensors indexes');
   else if (safetensors.length > 0) {
     chosen = safetensors.find((c) => c.name === 'model.safetensors') ?? one(dir, safetensors, 'safetensors files and no model.safetensors.index.json');
-  } else if (tfjs.length > 0) chosen = tfjs.find((c) => c.name === 'model.json') ?? one(dir, tfjs, 'tfjs weights manifests');
+  } else if (torchIndexes.length > 0) chosen = one(dir, torchIndexes, 'PyTorch indexes');
+  else if (torch.length > 0) chosen = torch.find((c) => c.name === 'pytorch_model.bin') ?? one(dir, torch, 'PyTorch checkpoints and no pytorch_model.bin.index.json');
+  else if (tfjs.length > 0) chosen = tfjs.find((c) => c.name === 'model.json') ?? one(dir, tfjs, 'tfjs weights manifests');
   else if (onnx.length > 0) chosen = one(dir, onnx, 'ONNX models');
+  else if (rest.length > 0) chosen = one(dir, rest, 'NumPy or TFLite files');
   if (!chosen) {
     if (all.length === 0) {
       const why = refused.length > 0 ? `; refused: ${refused.join('; ')}` : '';
@@ -78,7 +86,7 @@ export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
   const others = all.filter((c) => !used.has(path.resolve(c.file)) && c.format.id !== 'json');
   const notes = [...(plan.notes ?? [])];
   const kind = JSON_KIND(chosen);
-  const label = kind === 'index' ? 'a sharded safetensors index' : kind === 'tfjs' ? 'a tfjs model' : chosen.format.label;
+  const label = kind === 'index' ? (isTorchIndex(chosen) ? 'a sharded PyTorch index' : 'a sharded safetensors index') : kind === 'tfjs' ? 'a tfjs model' : chosen.format.label;
   notes.unshift(`analysed ${chosen.name} (${label}) from folder ${dir}`);
   if (others.length > 0) notes.push(`also in the folder, not analysed: ${others.map((c) => `${c.name} (${c.format.label})`).join(', ')}`);
   for (const r of refused) notes.push(`not read: ${r}`);

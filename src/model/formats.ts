@@ -3,9 +3,13 @@
 // Adding a reader = setting `plan` on its row.
 import { formatError, FileSource, readJsonFile } from './bytes.js';
 import type { PlanContext } from './context.js';
+import { planGguf } from './gguf/plan.js';
+import { planNumpy } from './numpy/plan.js';
 import { planOnnx } from './onnx.js';
+import { planPytorch, planPytorchIndex } from './pytorch/plan.js';
 import { planSafetensors, planSafetensorsIndex } from './safetensors.js';
 import { planTfjs } from './tfjs.js';
+import { planTflite } from './tflite/plan.js';
 import type { DraftPlan } from './types.js';
 
 /** Bytes read from the start of a file to recognise it. */
@@ -68,6 +72,10 @@ function planJson(source: string | Uint8Array, ctx: PlanContext): DraftPlan {
   const json = readJsonFile(source, 'JSON file');
   const obj = json !== null && typeof json === 'object';
   // by content; the file name only picks the reader that explains what is missing
+  const firstShard = obj && 'weight_map' in json ? Object.values((json as { weight_map: object }).weight_map ?? {})[0] : undefined;
+  if (/(^|[\\/])pytorch_model[^\\/]*\.index\.json$/i.test(source) || /\.(bin|pt|pth|ckpt)$/i.test(String(firstShard))) {
+    return planPytorchIndex(source, json, ctx);
+  }
   if ((obj && 'weight_map' in json) || /\.index\.json$/i.test(source)) return planSafetensorsIndex(source, json, ctx);
   if (Array.isArray(json) || (obj && 'weightsManifest' in json) || /(^|[\\/])model\.json$|manifest\.json$/i.test(source)) {
     return planTfjs(source, json, ctx);
@@ -88,13 +96,13 @@ export const FORMATS: FormatEntry[] = [
     id: 'pytorch',
     label: 'a PyTorch checkpoint (torch.save / TorchScript zip archive)',
     sniff: (h) => /^[^/]+\/(data\.pkl|data\/\d|constants\.pkl|code\/|version|\.data\/)/.test(firstZipEntry(h) ?? ''),
-    hint: `PyTorch checkpoints are not read yet: ${CONVERT_TO_SAFETENSORS}`,
+    plan: planPytorch,
   },
   {
     id: 'npz',
     label: 'a NumPy .npz archive',
     sniff: (h) => /\.npy$/.test(firstZipEntry(h) ?? ''),
-    hint: 'NumPy archives are not read yet: load them yourself and pass [{ name, W: { data, shape } }] to analyze(), or save as safetensors (safetensors.numpy.save_file)',
+    plan: planNumpy,
   },
   {
     id: 'keras',
@@ -112,7 +120,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'pytorch-legacy',
     label: 'a legacy PyTorch checkpoint (pickle, torch.save before 1.6)',
     sniff: (h) => h[0] === 0x80 && h[1] === 0x02 && h[2] === 0x8a && h[3] === 0x0a,
-    hint: `legacy PyTorch checkpoints are not read: ${CONVERT_TO_SAFETENSORS}`,
+    plan: planPytorch,
   },
   {
     id: 'pickle',
@@ -124,7 +132,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'gguf',
     label: 'a GGUF file (llama.cpp)',
     sniff: (h) => ascii(h, 0, 'GGUF'),
-    hint: 'GGUF is not read yet: analyse the original safetensors checkpoint (the one the GGUF was converted from)',
+    plan: planGguf,
   },
   {
     id: 'ggml',
@@ -136,7 +144,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'tflite',
     label: 'a TensorFlow Lite model',
     sniff: (h) => ascii(h, 4, 'TFL3'),
-    hint: 'TFLite is not read yet: analyse the model it was converted from (tfjs via tensorflowjs_converter, or ONNX via tf2onnx)',
+    plan: planTflite,
   },
   {
     id: 'hdf5',
@@ -148,7 +156,7 @@ export const FORMATS: FormatEntry[] = [
     id: 'npy',
     label: 'a NumPy .npy array',
     sniff: (h) => ascii(h, 0, '\x93NUMPY'),
-    hint: 'NumPy arrays are not read yet: load it yourself and pass [{ name, W: { data, shape } }] to analyze()',
+    plan: planNumpy,
   },
   { id: 'json', label: 'a JSON model file', sniff: (h) => isJson(h), plan: planJson },
   { id: 'onnx', label: 'an ONNX model', sniff: (h) => isOnnx(h), plan: planOnnx },

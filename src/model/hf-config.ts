@@ -18,6 +18,8 @@ export interface HfConfig {
   architectures: string[];
   /** Whether the model's c_attn/c_proj/c_fc/q_attn weights are transformers Conv1D, (in, out). */
   conv1d: boolean;
+  /** config.json's quantization_config (quant_method, bits, group_size, ...), when present. */
+  quantization: Record<string, unknown> | null;
   notes: string[];
 }
 
@@ -30,13 +32,15 @@ export function readHfConfig(tree: ModelTree, modelFile: string): HfConfig | nul
     json = readJsonFile(file, 'config.json');
   } catch (e) {
     if ((e as Error).message.includes('ENOENT')) return null;
-    return { file, modelType: null, architectures: [], conv1d: false, notes: [`config.json not used: ${(e as Error).message}`] };
+    return { file, modelType: null, architectures: [], conv1d: false, quantization: null, notes: [`config.json not used: ${(e as Error).message}`] };
   }
-  const o = (json ?? {}) as { model_type?: unknown; architectures?: unknown };
+  const o = (json ?? {}) as { model_type?: unknown; architectures?: unknown; quantization_config?: unknown };
+  const qc = o.quantization_config;
+  const quantization = qc !== null && typeof qc === 'object' && !Array.isArray(qc) ? (qc as Record<string, unknown>) : null;
   const modelType = typeof o.model_type === 'string' ? o.model_type : null;
   const architectures = Array.isArray(o.architectures) ? o.architectures.filter((a): a is string => typeof a === 'string') : [];
   const conv1d = (modelType !== null && CONV1D_MODEL_TYPES.has(modelType)) || architectures.some((a) => CONV1D_ARCHITECTURES.test(a));
-  return { file, modelType, architectures, conv1d, notes: [] };
+  return { file, modelType, architectures, conv1d, quantization, notes: [] };
 }
 
 export interface Orientation {

@@ -4,9 +4,10 @@
 import type { WeightInput } from '../esd/weights.js';
 import { fail } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
+import { decodeTensor } from '../linalg/internal.js';
 import { planModel } from './reader.js';
 import { compareNames } from './order.js';
-import type { SkippedTensor, TensorSource, WeightKind, WeightTensor } from './types.js';
+import type { LoadWant, SkippedTensor, TensorSource, WeightKind, WeightTensor } from './types.js';
 
 /** A weight given directly: a matrix or a 4-D conv kernel, with an optional kind and layout. */
 export interface NamedWeight {
@@ -21,7 +22,7 @@ export interface LayersModelLike {
   layers: {
     name: string;
     getClassName?: () => string;
-    getWeights: () => { shape: number[]; dataSync: () => ArrayLike<number>; name?: string; dtype?: string }[];
+    getWeights: () => { shape: number[]; dataSync: () => ArrayLike<number>; data?: () => Promise<ArrayLike<number>>; name?: string; dtype?: string }[];
   }[];
 }
 
@@ -39,7 +40,8 @@ export interface Job {
   orientation?: string;
   aliases?: string[];
   source?: TensorSource;
-  load: () => Promise<WeightInput>;
+  /** Reads the data; `want` is a hint (the pipeline converts what does not match). */
+  load: (want?: LoadWant) => Promise<WeightInput>;
 }
 
 export interface Jobs {
@@ -55,6 +57,14 @@ function fromTensor(t: WeightTensor): WeightInput {
   return t.shape.length === 4
     ? { data: t.data, shape: t.shape as [number, number, number, number] }
     : { data: t.data, shape: t.shape as unknown as [number, number] };
+}
+
+/** A tfjs weight's values as owned float32/float64 memory of its analysed shape (Dense kernels transposed). */
+async function tfjsWeight(values: ArrayLike<number>, shape: number[], transpose: boolean, want?: LoadWant): Promise<WeightInput> {
+  const f32 = values instanceof Float32Array ? values : Float32Array.from(values);
+  const bytes = new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength);
+  const t = await decodeTensor(bytes, { dtype: 'F32', shape, ...(transpose ? { layout: 'transpose' as const } : {}), ...(want?.as ? { as: want.as } : {}), ...(want?.signal ? { signal: want.signal } : {}) });
+  return { data: t.data, shape: t.shape } as unknown as WeightInput;
 }
 
 function isLayersModel(s: unknown): s is LayersModelLike {
@@ -81,15 +91,11 @@ function jobsFromLayersModel(model: LayersModelLike, skipped: SkippedTensor[]): 
         shape: transpose ? [w.shape[1], w.shape[0]] : w.shape,
         storedDtype: 'float32',
         ...(w.shape.length === 2 ? { orientation: transpose ? '(in, out) as keras stores kernels: transposed to (out, in)' : '(vocabulary, dim) as stored' } : {}),
-        load: async () => {
-          const data = Float32Array.from(w.dataSync());
-          if (transpose) {
-            const [r, c] = w.shape; // Dense kernel (in, out) -> (out, in)
-            const t = new Float32Array(r * c);
-            for (let a = 0; a < r; a++) for (let b = 0; b < c; b++) t[b * r + a] = data[a * c + b];
-            return { data: t, shape: [c, r] };
-          }
-          return { data, shape: w.shape as unknown as [number, number] };
+        load: async (want) => {
+          // the async data() (a backend may have to download it), not dataSync(); then one native copy,
+          // transposed and converted in the same pass off the main thread
+          const values = typeof w.data === 'function' ? await w.data() : w.dataSync();
+          return tfjsWeight(values, w.shape, transpose, want);
         },
       });
     });
@@ -114,7 +120,7 @@ export function jobsOf(source: AnalyzeSource): Jobs {
       ...(t.orientation ? { orientation: t.orientation } : {}),
       ...(t.aliases ? { aliases: t.aliases } : {}),
       source: t.source,
-      load: async () => fromTensor({ ...t, data: await load() }),
+      load: async (want) => fromTensor({ ...t, data: await load(want) }),
     }));
     return { jobs, skipped, format: plan.format, label: typeof source === 'string' ? source : '<memory>', files: plan.files, notes: plan.notes };
   }

@@ -55,6 +55,8 @@ export interface Walk {
   found: Found[];
   skipped: SkippedTensor[];
   nodes: number;
+  /** Called for each node with its inputs' and outputs' definitions (quant/onnx.ts pairs weights with scales). */
+  onNode?: (node: OnnxNode, inputs: (Def | undefined)[], outputs: Def[]) => void;
 }
 
 /**
@@ -85,6 +87,7 @@ export function collect(g: OnnxGraph, gpath: string, parent: Scope | null, w: Wa
         if (d.otherCount <= MAX_OTHER_USES) (d.otherUses ??= []).push(`${gpath}/${n.name || n.opType}`);
       }
     });
+    if (w.onNode) w.onNode(n, n.inputs.map((name) => (name === '' ? undefined : scope.lookup(name))), outputs);
     for (const a of n.attributes) {
       if (n.opType === 'Constant' && a.t && n.outputs[0]) {
         w.found.push({ tensor: a.t, name: n.outputs[0], graph: gpath, def: outputs[0], index: w.found.length, constNode: n.name });

@@ -16,10 +16,15 @@ import { EMBED, finalSkip, RECURRENT, SKIP } from './classify.js';
 import type { PlanContext } from './context.js';
 import { decodeFloats, halfToFloat, isValidShape, product, type FloatDtype } from './decode.js';
 import { readFloats, transpose2d } from './load.js';
+import { loadRange } from './native-load.js';
 import { collect, consumer, otherUses, type Found, type Use, type Walk } from './onnx-graph.js';
 import { readModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+import { quantDraft } from './quant/draft.js';
+import { sideReason } from './quant/kernel.js';
+import { OnnxQuantCollector } from './quant/onnx.js';
+import { planOnnxQuant } from './quant/onnx-plan.js';
 import { decodePackedVarints, MessageReader, Window } from './protobuf.js';
-import type { ConvLayout, DraftPlan, DraftTensor, SkippedTensor, WeightKind } from './types.js';
+import type { ConvLayout, DraftPlan, DraftTensor, LoadWant, SkippedTensor, WeightKind } from './types.js';
 
 /** TensorProto.DataType names (onnx.proto), for messages and skip reasons. */
 const DATA_TYPES: Record<number, string> = {
@@ -186,14 +191,36 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
   }
   if (!graph) throw formatError(file, 'no graph in the model (not an ONNX ModelProto?)');
   const mainGraph = graph.name || 'main';
-  const walk: Walk = { found: [], skipped: [], nodes: 0 };
+  const quantCollector = new OnnxQuantCollector();
+  const walk: Walk = { found: [], skipped: [], nodes: 0, onNode: quantCollector.onNode };
   collect(graph, mainGraph, null, walk);
   const { found, skipped } = walk;
   if (found.length === 0) throw formatError(file, 'no initializers or Constant tensors (empty model)');
+  const quant = quantCollector.recognize(found);
 
   const drafts: DraftTensor[] = [];
   const files = new Set([file]);
   for (const f of found) {
+    // quantization side tensors are never weights; quantized weights are dequantized (quant/)
+    const qs = quant.side.get(f);
+    if (qs) {
+      skipped.push({ name: f.name, reason: sideReason(qs.role, qs.weight, qs.scheme) });
+      continue;
+    }
+    const qw = quant.weights.get(f);
+    if (qw) {
+      const p = planOnnxQuant(qw, { file, open, inMemory: typeof source !== 'string', ctx, files });
+      const i = p.weight.inputs[0];
+      const src = { format: 'onnx' as const, file, storedDtype: DATA_TYPES[f.tensor.dataType], storedShape: f.tensor.dims, graph: f.graph, node: qw.node.name, opType: qw.node.opType };
+      const order = (qw.orientUse ?? f.def.use)?.order;
+      const r = quantDraft(p.weight, `${file}#${f.index}`, src, opts, {
+        kind: p.kind, shape: p.shape, orientation: p.orientation, ...(p.layout ? { layout: p.layout } : {}),
+        ...(order !== undefined ? { order: order * 1024 + 1 } : {}), ...(f.graph !== mainGraph ? { qualifiedName: `${f.graph}/${f.name}` } : {}),
+      });
+      if (r.draft) drafts.push(r.draft);
+      else skipped.push({ name: f.name, reason: r.skip! });
+      continue;
+    }
     const t = f.tensor;
     const where = `tensor '${f.name}'`;
     const typeName = DATA_TYPES[t.dataType];
@@ -206,7 +233,7 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
     if (dtype === undefined) {
       const q = use && QUANT_OPS.has(use.node.opType);
       const reason = q
-        ? `quantized ${typeName} weight feeding ${use!.node.opType}: quantized ONNX weights are not supported`
+        ? `${typeName} input ${use!.input} of ${use!.node.opType} (a bias or quantization parameter): not a weight matrix`
         : /FLOAT|COMPLEX/.test(typeName) ? SKIP.float8(typeName) : SKIP.integer(typeName);
       skipped.push({ name: f.name, reason });
       continue;
@@ -289,7 +316,13 @@ export function planOnnx(source: string | Uint8Array, ctx: PlanContext): DraftPl
         skipped.push({ name, reason });
         continue;
       }
-      const load = async (): Promise<Float32Array | Float64Array> => {
+      // one range of a file (raw_data of an .onnx on disk, or external data): read natively
+      const whole = p.transform === 'transpose' || p.transform === 'swap01';
+      const range = rawOffset !== undefined && dataFile !== '<memory>'
+        ? { what: where, file: dataFile, offset: rawOffset + byteAt, byteLength: p.count * size, dtype, shape: whole ? t.dims : p.shape, ...(whole ? { layout: p.transform as 'transpose' | 'swap01' } : {}) }
+        : null;
+      const load = async (want?: LoadWant): Promise<Float32Array | Float64Array> => {
+        if (range) return loadRange(range, want);
         let data: Float32Array | Float64Array;
         if (rawOffset !== undefined) data = await readFloats(dataOpen, rawOffset + p.first * size, dtype, p.count, where);
         else {

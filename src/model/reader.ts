@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WeightscopeError } from '../errors.js';
+import { disown } from '../linalg/internal.js';
 import { formatError } from './bytes.js';
 import { checkReadOptions } from './classify.js';
 import type { PlanContext } from './context.js';
@@ -73,7 +74,7 @@ function readerFromPlan(plan: ModelPlan): ModelReader {
   const load = async (name: string): Promise<WeightTensor> => {
     const p = byName.get(name);
     if (!p) throw new WeightscopeError(`no planned tensor named '${name}'`, 'E_OPTION');
-    return { ...p.info, data: await p.load() };
+    return { ...p.info, data: disown(await p.load()) };
   };
   return {
     format: plan.format,
@@ -83,7 +84,7 @@ function readerFromPlan(plan: ModelPlan): ModelReader {
     notes: plan.notes,
     read: load,
     async *[Symbol.asyncIterator]() {
-      for (const p of plan.planned) yield { ...p.info, data: await p.load() };
+      for (const p of plan.planned) yield { ...p.info, data: disown(await p.load()) };
     },
   };
 }

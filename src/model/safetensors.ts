@@ -7,7 +7,11 @@ import { classifyByName, finalSkip, SKIP } from './classify.js';
 import { isValidShape, product, type FloatDtype } from './decode.js';
 import { orienter, readHfConfig, type Orienter } from './hf-config.js';
 import { readFloats, transpose2d } from './load.js';
+import { loadRange } from './native-load.js';
 import type { PlanContext } from './context.js';
+import { sideReason } from './quant/kernel.js';
+import { quantDraft } from './quant/draft.js';
+import { recognizeSafetensorsQuant, type StQuant } from './quant/safetensors.js';
 import type { DraftPlan, DraftTensor, ReadOptions, SkippedTensor } from './types.js';
 
 /** The official implementation's header limit; bigger headers are refused before anything is allocated. */
@@ -112,12 +116,29 @@ export function readSafetensorsHeader(src: ByteSource): SafetensorsHeader {
 interface FileCtx {
   file: string;
   open: Opener;
+  /** The bytes are a file on disk (read natively), not bytes in memory. */
+  onDisk: boolean;
   opts: ReadOptions;
   orient: Orienter;
+  /** The checkpoint's quantized weights and their side tensors (quant/safetensors.ts). */
+  quant: StQuant;
 }
 
 function planEntries(entries: SafetensorsEntry[], c: FileCtx, drafts: DraftTensor[], skipped: SkippedTensor[]): void {
   for (const e of entries) {
+    const side = c.quant.side.get(e.name);
+    if (side) {
+      skipped.push({ name: e.name, reason: sideReason(side.role, side.weight, side.scheme) });
+      continue;
+    }
+    const qw = c.quant.weights.get(e.name);
+    if (qw) {
+      const source = { format: 'safetensors' as const, file: c.file, offset: e.offset, byteLength: e.byteLength, storedDtype: e.dtype, storedShape: e.shape };
+      const r = quantDraft(qw, `${c.file}@${e.offset}:${e.byteLength}`, source, c.opts);
+      if (r.draft) drafts.push(r.draft);
+      else skipped.push({ name: qw.name, reason: r.skip! });
+      continue;
+    }
     const dtype = FLOATS[e.dtype];
     if (dtype === undefined) {
       skipped.push({ name: e.name, reason: e.dtype.startsWith('F') || e.dtype === 'C64' ? SKIP.float8(e.dtype) : SKIP.integer(e.dtype) });
@@ -153,6 +174,11 @@ function planEntries(entries: SafetensorsEntry[], c: FileCtx, drafts: DraftTenso
       continue;
     }
     const count = product(e.shape)!;
+    if (c.onDisk) {
+      const range = { what: `tensor '${e.name}'`, file: c.file, offset: e.offset, byteLength: e.byteLength, dtype, shape: e.shape, ...(o?.transpose ? { layout: 'transpose' as const } : {}) };
+      drafts.push({ info, load: (want) => loadRange(range, want) });
+      continue;
+    }
     const read = () => readFloats(c.open, e.offset, dtype, count, `tensor '${e.name}'`);
     const [rows, cols] = e.shape;
     drafts.push({ info, load: o?.transpose ? async () => transpose2d(await read(), rows, cols) : read });
@@ -182,7 +208,8 @@ export function planSafetensors(source: string | Uint8Array, ctx: PlanContext): 
   const drafts: DraftTensor[] = [];
   const skipped: SkippedTensor[] = [];
   const hf = typeof source === 'string' ? readHfConfig(ctx.tree, file) : null;
-  planEntries(header.entries, { file, open, opts: ctx.opts, orient: orienter(hf) }, drafts, skipped);
+  const quant = recognizeSafetensorsQuant(header.entries.map((e) => ({ e, file, open })), hf?.quantization ?? null);
+  planEntries(header.entries, { file, open, onDisk: typeof source === 'string', opts: ctx.opts, orient: orienter(hf), quant }, drafts, skipped);
   return { format: 'safetensors', files: hf ? [file, hf.file] : [file], drafts, skipped, notes: hf?.notes };
 }
 
@@ -209,6 +236,8 @@ export function planSafetensorsIndex(indexFile: string, json: unknown, ctx: Plan
   const hf = readHfConfig(ctx.tree, indexFile);
   const orient = orienter(hf);
   const index = path.basename(indexFile);
+  // every shard's listed tensors first: a weight's scales may live in another shard
+  const listedByShard: { shard: string; open: Opener; listed: SafetensorsEntry[] }[] = [];
   for (const [shard, names] of shards) {
     const open = fileOpener(shard);
     const header = headerOf(open);
@@ -221,7 +250,12 @@ export function planSafetensorsIndex(indexFile: string, json: unknown, ctx: Plan
       const present = new Set(listed.map((e) => e.name));
       for (const n of names) if (!present.has(n)) throw formatError(shard, `tensor '${n}' listed in ${index} is missing from this shard`);
     }
-    planEntries(listed, { file: shard, open, opts: ctx.opts, orient }, drafts, skipped);
+    listedByShard.push({ shard, open, listed });
   }
+  const quant = recognizeSafetensorsQuant(
+    listedByShard.flatMap(({ shard, open, listed }) => listed.map((e) => ({ e, file: shard, open }))),
+    hf?.quantization ?? null,
+  );
+  for (const { shard, open, listed } of listedByShard) planEntries(listed, { file: shard, open, onDisk: true, opts: ctx.opts, orient, quant }, drafts, skipped);
   return { format: 'safetensors', files: [indexFile, ...shards.keys(), ...(hf ? [hf.file] : [])], drafts, skipped, notes: hf?.notes };
 }

@@ -6,15 +6,17 @@
 // dequantised as value = q·scale + min, which is what tfjs itself does (io_utils decodeWeights); quantization
 // dtype 'float16' is plain f16. int32/bool/string/complex64 are skipped (strings are variable-length: their
 // byte counts are read from the shard so the following offsets stay right).
-// Orientation: keras/tfjs Dense kernels are (in, out) and are transposed to (out, in) like every other reader;
-// conv kernels stay (kh, kw, in, out) with layout 'hwio'; Conv1D kernels (k, in, out) become (1, k, in, out).
-// Depthwise kernels (kh, kw, in, multiplier) are skipped: each slice is an (in × 1) vector.
+// Orientation (keras-views.ts, shared with the in-memory tfjs snapshot): Dense kernels (in, out) are transposed
+// to (out, in) like every other reader; conv kernels stay (kh, kw, in, out) with layout 'hwio'; Conv1D kernels
+// (k, in, out) become (1, k, in, out); LSTM/GRU/SimpleRNN kernels are split per gate ('<name>.<gate>');
+// depthwise kernels (kh, kw, in, multiplier) are skipped: each slice is an (in × 1) vector.
 import { FileSource, formatError } from './bytes.js';
-import { classifyByName, finalSkip, SKIP, type Classified } from './classify.js';
+import { classifyByName, finalSkip, SKIP } from './classify.js';
 import type { PlanContext } from './context.js';
 import { decodeFloats, dequantize, isValidShape, product } from './decode.js';
-import { transpose2d } from './load.js';
-import type { DraftPlan, DraftTensor, SkippedTensor, TensorSource } from './types.js';
+import { dense2d, kerasViews, type KerasViews } from './keras-views.js';
+import { loadRange } from './native-load.js';
+import type { DraftPlan, DraftTensor, LoadWant, SkippedTensor, TensorSource } from './types.js';
 
 interface Part {
   file: string;
@@ -111,19 +113,17 @@ function layerClasses(topology: unknown): Map<string, string> {
   return out;
 }
 
-function classify(name: string, shape: number[], classes: Map<string, string>): Classified & { conv1d?: boolean } {
+/** The views of a stored weight: by its layer's class when modelTopology names it (keras-views.ts), else by name. */
+function viewsOf(name: string, shape: number[], classes: Map<string, string>): KerasViews {
   const segs = name.split('/');
   const cls = segs.slice(0, -1).reverse().map((s) => classes.get(s)).find((c) => c !== undefined);
-  const leaf = segs[segs.length - 1];
-  if (cls !== undefined && shape.length >= 2) {
-    if (/^(LSTM|GRU|SimpleRNN)/.test(cls)) return { kind: 'recurrent' };
-    if (cls === 'Embedding') return { kind: 'embedding' };
-    if (cls === 'Conv1D' && shape.length === 3) return { kind: 'conv2d', layout: 'hwio', conv1d: true };
-    if (/^Depthwise/.test(cls) || (cls === 'SeparableConv2D' && /depthwise/.test(leaf))) {
-      return { kind: 'conv2d', layout: 'hwio', skip: SKIP.depthwise };
-    }
-  }
-  return classifyByName(name, shape, 'hwio');
+  const byClass = cls === undefined ? undefined : kerasViews(cls, segs[segs.length - 1], shape);
+  if (byClass) return byClass;
+  const c = classifyByName(name, shape, 'hwio');
+  if (c.skip) return { skip: c.skip };
+  if (shape.length === 2 && c.kind !== 'embedding') return { views: [{ ...dense2d(shape), kind: c.kind }] };
+  const orientation = shape.length === 2 ? '(rows, cols) as stored' : undefined;
+  return { views: [{ suffix: '', shape, kind: c.kind, ...(c.layout ? { layout: c.layout } : {}), ...(orientation ? { orientation } : {}), extract: (d) => d }] };
 }
 
 /** The size of a shard file (opened, so a FIFO, device or link out of the tree is refused here). */
@@ -208,46 +208,66 @@ export function planTfjs(manifestFile: string, json: unknown, ctx: PlanContext):
         );
       }
       if (dtype !== 'float32' && dtype !== 'float16') return void skipped.push({ name, reason: SKIP.integer(dtype) });
-      const c = classify(name, shape, classes);
-      if (c.skip) return void skipped.push({ name, reason: c.skip });
-      const dense2d = shape.length === 2 && c.kind !== 'embedding';
-      const outShape = dense2d ? [shape[1], shape[0]] : c.conv1d ? [1, ...shape] : shape;
+      const c = viewsOf(name, shape, classes);
+      if ('skip' in c) return void skipped.push({ name, reason: c.skip });
       // The shard holding the first byte, and how many shard files the tensor spans (not their names: a
       // manifest may list 10^5 shards, and joining them for every weight was quadratic in memory).
       const first = parts[firstPart(parts, start)] ?? parts[parts.length - 1];
       const spans = bytes === 0 ? 1 : firstPart(parts, start + bytes - 1) - firstPart(parts, start) + 1;
-      const source: TensorSource = {
-        format: 'tfjs',
-        file: first?.file ?? file,
-        offset: first ? start - first.start : 0,
-        ...(spans > 1 ? { spansFiles: spans } : {}),
-        byteLength: bytes,
-        storedDtype: dtype,
-        ...(quant && quant.dtype !== 'float16' ? { quantization: quant } : {}),
-        ...(dense2d ? { storedShape: shape, transform: 'transposed (in, out) -> (out, in)' } : {}),
-        ...(c.conv1d ? { storedShape: shape, transform: 'Conv1D (k, in, out) viewed as (1, k, in, out)' } : {}),
-      };
-      const info = {
-        name,
-        key: `${file}#${gi}:${wi}`,
-        dtype: quant ? quant.dtype : dtype,
-        shape: outShape,
-        kind: c.kind,
-        ...(c.layout ? { layout: c.layout } : {}),
-        ...(shape.length === 2 ? { orientation: dense2d ? '(in, out) as keras stores Dense kernels: transposed to (out, in)' : '(rows, cols) as stored' } : {}),
-        source,
-      };
-      const reason = finalSkip(info, 4, opts);
-      if (reason) return void skipped.push({ name, reason });
-      const load = async (): Promise<Float32Array> => {
+      // One read and decode for all the views of a stored tensor (the gates of a recurrent kernel).
+      let decoded: Promise<Float32Array> | undefined;
+      const decode = async (): Promise<Float32Array> => {
         const raw = new Uint8Array(bytes);
         await readParts(parts, start, bytes, raw, where);
-        let data: Float32Array;
-        if (quant && quant.dtype !== 'float16') data = dequantize(raw, quant.dtype, count, quant.scale, quant.min);
-        else data = decodeFloats(raw, quant || dtype === 'float16' ? 'float16' : 'float32', count) as Float32Array;
-        return dense2d ? transpose2d(data, shape[0], shape[1]) : data;
+        if (quant && quant.dtype !== 'float16') return dequantize(raw, quant.dtype, count, quant.scale, quant.min);
+        return decodeFloats(raw, quant || dtype === 'float16' ? 'float16' : 'float32', count) as Float32Array;
       };
-      drafts.push({ info, order, load });
+      let pending = c.views.length;
+      for (const v of c.views) {
+        const source: TensorSource = {
+          format: 'tfjs',
+          file: first?.file ?? file,
+          offset: first ? start - first.start : 0,
+          ...(spans > 1 ? { spansFiles: spans } : {}),
+          byteLength: bytes,
+          storedDtype: dtype,
+          ...(quant && quant.dtype !== 'float16' ? { quantization: quant } : {}),
+          ...(v.transform ? { storedShape: shape, transform: v.transform } : {}),
+          ...(v.suffix ? { storedName: name } : {}),
+        };
+        const info = {
+          name: name + v.suffix,
+          key: `${file}#${gi}:${wi}${v.suffix}`,
+          dtype: quant ? quant.dtype : dtype,
+          shape: v.shape,
+          kind: v.kind,
+          ...(v.layout ? { layout: v.layout } : {}),
+          ...(v.orientation ? { orientation: v.orientation } : {}),
+          source,
+        };
+        const reason = finalSkip(info, 4, opts);
+        if (reason) {
+          pending--;
+          skipped.push({ name: info.name, reason });
+          continue;
+        }
+        const stored = quant || dtype === 'float16' ? 'float16' : 'float32';
+        const whole = c.views.length === 1 && v.native && first && spans === 1 && bytes > 0 && !(quant && quant.dtype !== 'float16');
+        if (whole) {
+          // one range of one shard: read, widened and oriented natively, off the main thread (native-load.ts)
+          const range = { what: where, file: first.file, offset: start - first.start, byteLength: bytes, dtype: stored, shape, ...(v.native === 'transpose' ? { layout: 'transpose' as const } : {}) } as const;
+          drafts.push({ info, order, load: (want?: LoadWant) => loadRange(range, want) });
+          continue;
+        }
+        const load = async (): Promise<Float32Array> => {
+          decoded ??= decode();
+          const data = await decoded;
+          // the decoded tensor is dropped once every view has taken its part
+          if (--pending <= 0) decoded = undefined;
+          return v.extract(data);
+        };
+        drafts.push({ info, order, load });
+      }
     });
     if (offset !== groupBytes) {
       throw formatError(

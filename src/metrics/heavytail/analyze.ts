@@ -134,14 +134,41 @@ function trapColumns(t: CorrelationTraps) {
   };
 }
 
-function build(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null): LayerReport {
-  const r = buildReport(p, e, traps, farms);
+/** The fits of one ESD, computed apart so the async path can yield to the event loop between them. */
+interface Fits {
+  fit: ReturnType<typeof fitPowerLaw>;
+  mp: MpFit | null;
+}
+
+function powerLawOf(p: Parsed, e: EsdResult): Fits['fit'] {
+  return fitPowerLaw(e.evals, { ...p.plOpts, threshold: e.threshold, resolution: resolutionOf(p, e) });
+}
+
+function mpOf(p: Parsed, e: EsdResult): MpFit | null {
+  return p.mpFit ? fitMarchenkoPastur(e.evals, { Q: e.Q, M: e.M }) : null;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The fits with a yield before each: each is a few ms of JavaScript on a 2048-eigenvalue ESD. */
+async function fitsAsync(p: Parsed, e: EsdResult): Promise<Fits | null> {
+  if (e.skipped) return null;
+  await yieldToLoop();
+  const fit = powerLawOf(p, e);
+  await yieldToLoop();
+  const mp = mpOf(p, e);
+  await yieldToLoop();
+  return { fit, mp };
+}
+
+function build(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null, fits?: Fits | null): LayerReport {
+  const r = buildReport(p, e, traps, farms, fits ?? (e.skipped ? null : { fit: powerLawOf(p, e), mp: mpOf(p, e) }));
   if (p.keepEsd && !e.skipped) Object.defineProperty(r, 'esd', { value: e.evals, enumerable: false });
   if (p.keepEsd && traps) Object.defineProperty(r, 'randEsd', { value: traps.randEsd, enumerable: false });
   return r;
 }
 
-function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null): LayerReport {
+function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, farms: FarmsFit | null, fits: Fits | null): LayerReport {
   const base = {
     name: p.name,
     layerType: e.layerType,
@@ -163,9 +190,9 @@ function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, fa
     wwMaxdist: NaN, randMpKsD: NaN, randMpKsPvalue: NaN, farmsAlpha: NaN, farmsD: NaN,
     mpStatus: null, mpReason: null, randMpStatus: null,
   };
-  if (e.skipped) return withJSON({ ...base, ...nan, status: 'skipped', reason: e.skipped });
+  if (e.skipped || !fits) return withJSON({ ...base, ...nan, status: 'skipped', reason: e.skipped });
   const eps = EPS[e.dtype];
-  const fit = fitPowerLaw(e.evals, { ...p.plOpts, threshold: e.threshold, resolution: resolutionOf(p, e) });
+  const { fit, mp } = fits;
   const norms = normMetrics(e.evals, fit.alpha, e.N, eps);
   let svMax = 0;
   let svMin = 0;
@@ -177,7 +204,6 @@ function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, fa
   }
   let weak = 0;
   for (const v of e.evals) if (v < 1e-6) weak++;
-  const mp = p.mpFit ? fitMarchenkoPastur(e.evals, { Q: e.Q, M: e.M }) : null;
   return withJSON({
     ...base,
     ...nan,
@@ -249,7 +275,7 @@ export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Prom
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? await correlationTrapsAs(W, trapsOpts(p, e), 'analyzeMatrix') : null;
   const farms = p.farms ? await farmsFit(W, farmsOpts(p, e)) : null;
-  return build(p, e, traps, farms);
+  return build(p, e, traps, farms, await fitsAsync(p, e));
 }
 
 /** Synchronous analyzeMatrix(): blocks the event loop for the SVDs. */

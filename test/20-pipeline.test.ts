@@ -1,0 +1,144 @@
+// The whole-model read path (src/model/native-load.ts, pipeline.ts): file weights read, widened and
+// transposed natively, in the analysis precision, one layer ahead; tfjs models through the async data().
+// Fixtures: test/fixtures/pipeline/generate_pipeline.py (official safetensors writer; numpy widens the reference).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, listTensors, openModel, type LayersModelLike } from '../src/index.js';
+import { isAdopted } from '../src/linalg/internal.js';
+import { loadRange } from '../src/model/native-load.js';
+import { Prefetcher } from '../src/model/pipeline.js';
+import type { Job } from '../src/model/jobs.js';
+import { fixturesDir } from './helpers/reference.js';
+
+const dir = join(fixturesDir, 'pipeline');
+const F16 = join(dir, 'f16.safetensors');
+const F32 = join(dir, 'f32ref.safetensors');
+
+async function all(file: string) {
+  const out = new Map<string, { data: Float32Array | Float64Array; shape: number[] }>();
+  for await (const t of await openModel(file)) out.set(t.name, { data: t.data, shape: t.shape });
+  return out;
+}
+
+const COLS = ['alpha', 'D', 'xmin', 'lambdaMax', 'stableRank', 'logNorm', 'matrixRank', 'entropy', 'numericalRank', 'effectiveRank'] as const;
+
+describe('native read path', () => {
+  it('F16 weights widen exactly to numpy\'s float32 values; the yielded arrays are the user\'s (not adopted)', async () => {
+    const a = await all(F16);
+    const b = await all(F32);
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [k, t] of a) {
+      expect(t.data).toBeInstanceOf(Float32Array);
+      expect(t.shape).toEqual(b.get(k)!.shape);
+      expect(Buffer.compare(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength), Buffer.from(b.get(k)!.data.buffer, b.get(k)!.data.byteOffset, b.get(k)!.data.byteLength))).toBe(0);
+      expect(isAdopted(t.data)).toBe(false);
+    }
+  });
+
+  it('loadRange: transpose and float64 in one pass; an error names the tensor', async () => {
+    const ref = (await all(F32)).get('blocks.0.mlp.weight')!; // (64, 160)
+    const listing = await listTensors(F16);
+    const src = listing.tensors.find((t) => t.name === 'blocks.0.mlp.weight')!.source;
+    const range = { file: F16, offset: src.offset!, byteLength: src.byteLength!, dtype: 'float16' as const, shape: [64, 160], layout: 'transpose' as const, what: "tensor 'x'" };
+    const t = await loadRange(range, { as: 'float64' });
+    expect(t).toBeInstanceOf(Float64Array);
+    expect(isAdopted(t)).toBe(true);
+    for (let i = 0; i < 64; i++) for (let j = 0; j < 160; j++) expect(t[j * 64 + i]).toBe(ref.data[i * 160 + j]);
+    await expect(loadRange({ ...range, offset: 1e9 })).rejects.toMatchObject({ code: 'E_FORMAT', message: expect.stringMatching(/^tensor 'x': /) });
+  });
+
+  it('analyze(file) equals analyze of the numpy-widened arrays, in float32 and float64', async () => {
+    const ref = await all(F32);
+    for (const precision of [undefined, 'float64'] as const) {
+      const opts = precision ? { precision } : {};
+      const fromFile = await analyze(F16, opts);
+      const arrays = [...ref].map(([name, t]) => ({ name, W: { data: t.data.slice(), shape: t.shape as [number, number] } }));
+      const fromArrays = await analyze(arrays, opts);
+      expect(fromFile.layers.map((l) => l.name)).toEqual(fromArrays.layers.map((l) => l.name));
+      expect(fromFile.layers.length).toBe(5);
+      fromFile.layers.forEach((l, i) => {
+        const m = fromArrays.layers[i];
+        expect(l.dtype).toBe(precision ?? 'float32');
+        for (const c of COLS) expect(l[c], `${l.name} ${c}`).toBe(m[c]);
+      });
+    }
+  });
+
+  it('a tfjs model is read with the async data(), never dataSync()', async () => {
+    const ref = await all(F32);
+    const d = ref.get('blocks.0.mlp.weight')!; // used as a Dense kernel (in 64, out 160)
+    let asyncReads = 0;
+    const model: LayersModelLike = {
+      layers: [{
+        name: 'dense', getClassName: () => 'Dense',
+        getWeights: () => [{ shape: [64, 160], name: 'kernel', dtype: 'float32', dataSync: () => { throw new Error('dataSync called'); }, data: async () => (asyncReads++, d.data) }],
+      }],
+    };
+    const r = await analyze(model);
+    expect(asyncReads).toBe(1);
+    expect(r.layers).toHaveLength(1);
+    const t = new Float32Array(64 * 160);
+    for (let i = 0; i < 64; i++) for (let j = 0; j < 160; j++) t[j * 64 + i] = d.data[i * 160 + j];
+    const m = await analyze([{ name: 'dense/kernel', W: { data: t, shape: [160, 64] } }]);
+    expect(r.layers[0].shape).toEqual([160, 64]);
+    for (const c of COLS) expect(r.layers[0][c], c).toBe(m.layers[0][c]);
+  });
+});
+
+describe('Prefetcher', () => {
+  function jobs(n: number, log: string[], inFlight: { now: number; max: number }): Job[] {
+    return Array.from({ length: n }, (_, i): Job => ({
+      name: `l${i}`, layerId: i, kind: 'dense', shape: [2, 2],
+      load: async () => {
+        log.push(`start ${i}`);
+        inFlight.now++;
+        inFlight.max = Math.max(inFlight.max, inFlight.now);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight.now--;
+        return { data: new Float32Array([i, 0, 0, i]), shape: [2, 2] };
+      },
+    }));
+  }
+
+  it('reads one layer ahead, skips unwanted ones, and hands back owned memory', async () => {
+    const log: string[] = [];
+    const f = { now: 0, max: 0 };
+    const js = jobs(5, log, f);
+    const p = new Prefetcher(js, undefined, (j) => j.name !== 'l2');
+    for (const i of [0, 1, 3, 4]) {
+      const W = await p.take(i);
+      expect(W.data[0]).toBe(i);
+      expect(isAdopted(W.data)).toBe(true);
+    }
+    expect(log).toEqual(['start 0', 'start 1', 'start 3', 'start 4']);
+    expect(f.max).toBeLessThanOrEqual(2);
+  });
+
+  it('a read ahead that fails is reported when taken, and one never taken is harmless', async () => {
+    const js = jobs(3, [], { now: 0, max: 0 });
+    js[1].load = async () => { throw new Error('boom'); };
+    const p = new Prefetcher(js, 'float64', () => true);
+    const W = await p.take(0);
+    expect(W.data).toBeInstanceOf(Float64Array);
+    await expect(p.take(1)).rejects.toThrow('boom');
+    p.close();
+  });
+});
+
+describe('analyze() with a signal', () => {
+  it('aborted during a layer: that layer finishes, no other starts, AbortError with the reason', async () => {
+    const ac = new AbortController();
+    const done: string[] = [];
+    const p = analyze(F16, { signal: ac.signal, onProgress: (e) => (done.push(e.name), ac.abort('next epoch')) });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError', cause: 'next epoch' });
+    expect(done).toHaveLength(1);
+  });
+
+  it('already aborted: rejects before reading; a non-signal is E_OPTION', async () => {
+    let reads = 0;
+    const model: LayersModelLike = { layers: [{ name: 'd', getClassName: () => 'Dense', getWeights: () => [{ shape: [8, 8], dataSync: () => new Float32Array(64), data: async () => (reads++, new Float32Array(64)) }] }] };
+    await expect(analyze(model, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(reads).toBe(0);
+    await expect(analyze(model, { signal: {} as AbortSignal })).rejects.toMatchObject({ code: 'E_OPTION' });
+  });
+});

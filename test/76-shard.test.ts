@@ -73,6 +73,11 @@ describe('the LPT split', () => {
     expect(layerCost({ shape: [10, 100] })).toBe(100 * 10 * 10 + 1000);
     expect(layerCost({ shape: [8, 4, 3, 3], layout: 'oihw' })).toBe(9 * 8 * 16 + 288);
     expect(layerCost({ shape: [7] })).toBe(7);
+    // outside the size limits a layer is never read (cost 1), unless tailOnly sketches it
+    expect(layerCost({ shape: [60000, 64] }, {})).toBe(1);
+    expect(layerCost({ shape: [8, 4] }, {})).toBe(1); // M < minEvals
+    expect(layerCost({ shape: [60000, 64] }, { maxN: Infinity })).toBe(60000 * 64 * 64 + 60000 * 64);
+    expect(layerCost({ shape: [60000, 512] }, { tailOnly: { k: 100, oversample: 20, powerIters: 2 } })).toBe(4 * 4 * 60000 * 512 * 120 + 60000 * 512);
     // one big layer and many small ones: by count the split would be 1 vs 19; by cost the big one is alone
     const layers = [{ shape: [4096, 4096] }, ...Array.from({ length: 19 }, () => ({ shape: [64, 64] }))];
     const part = assignShards(layers, 2);
@@ -92,6 +97,41 @@ describe('the LPT split', () => {
       expect(Math.max(...load)).toBeLessThanOrEqual(total / n + maxCost);
       expect(assignShards(many, n)).toEqual(p); // deterministic
     }
+  });
+});
+
+describe('the analyze() hooks under --shard/--resume', () => {
+  it('select picks layers by layerId from the filtered plan; onLayer reports each selected layer once, with its key and skips', async () => {
+    const { analyze } = await import('../src/index.js');
+    const m = (seed: number, r = 24, c = 16) => ({ data: Float64Array.from({ length: r * c }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) + Math.cos(i * i * 0.01 + seed)), shape: [r, c] as [number, number] });
+    const a = m(1);
+    const list = [
+      { name: 'h.0.w', W: a },
+      { name: 'h.1.w', W: m(2) },
+      { name: 'h.2.w', W: { data: a.data.slice(), shape: a.shape } }, // a copy of h.0.w
+      { name: 'h.3.tiny', W: m(3, 4, 4) }, // M < minEvals
+      { name: 'x.4.w', W: m(4) }, // filtered out by `layers`
+    ];
+    const seenPlan: string[] = [];
+    const done: { name: string; result: boolean; key?: string; skipped: string[] }[] = [];
+    const r = await analyze(list, {
+      layers: /^h\./,
+      select: (layers) => {
+        seenPlan.push(...layers.map((l) => `${l.layerId}:${l.name}:${l.shape.join('x')}`));
+        return new Set(layers.filter((l) => l.name !== 'h.1.w').map((l) => l.layerId));
+      },
+      onLayer: (e) => done.push({ name: e.layer.name, result: !!e.result, key: e.key, skipped: e.skipped.map((s) => s.reason) }),
+    });
+    expect(seenPlan).toEqual(['0:h.0.w:24x16', '1:h.1.w:24x16', '2:h.2.w:24x16', '3:h.3.tiny:4x4']);
+    expect(r.layers.map((l) => l.name)).toEqual(['h.0.w']);
+    expect(r.layers[0].aliases).toEqual(['h.2.w']);
+    expect(done.map((d) => d.name)).toEqual(['h.0.w', 'h.2.w', 'h.3.tiny']);
+    expect(done[0].result).toBe(true);
+    expect(done[1].result).toBe(false); // joined h.0.w's row
+    expect(done[1].key).toBe(done[0].key);
+    expect(done[2].key).toBeUndefined(); // skipped before reading
+    expect(done[2].skipped[0]).toMatch(/minEvals/);
+    await expect(analyze(list, { select: 1 as never })).rejects.toMatchObject({ code: 'E_OPTION' });
   });
 });
 

@@ -12,6 +12,10 @@ export const MODEL_HELP = `usage: npm run bench:model -- [options]
   --python PATH      python interpreter with numpy and scipy (default: python3)
   --report           measure nothing: re-print the tables and regenerate the README block from bench/model-results.json
   --help
+
+  npm run bench:model -- scale [--div D] [--layers L] [--files F] [--threads T]
+                     the scaling bench (bench/scale.mjs): a Llama-2-7B-shaped BF16 sharded checkpoint, one
+                     process vs two --shard processes + merge, time per Σ n²m, 70B projection
 `;
 
 export function parseModelArgs(argv) {

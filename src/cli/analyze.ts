@@ -2,6 +2,7 @@
 // The table fits the terminal (one line per layer), in depth order; every name is escaped.
 import { existsSync } from 'node:fs';
 import { analyze, type ModelReport } from '../model/analyze.js';
+import { tailOnlySummary } from '../metrics/tail-only.js';
 import { setThreads } from '../linalg/backends.js';
 import { depthOrder, elideMiddle, escapeControl, formatTable, layerRow, reportToJson, toCsv, toJson } from '../report/index.js';
 import { UsageError } from './errors.js';
@@ -43,13 +44,25 @@ function skippedLines(r: ModelReport, width: number): string[] {
   return lines;
 }
 
+/** --tail-only: the layers too large for a full ESD, with their tail-only alpha, apart from the summary. */
+function tailOnlyLines(r: ModelReport): string[] {
+  const fits = r.skipped.filter((s) => s.tailOnly).map((s) => ({ name: s.name, fit: s.tailOnly! }));
+  if (fits.length === 0) return [];
+  const mean = tailOnlySummary(fits.map((f) => f.fit));
+  const lines = ['', `tail-only alpha (top eigenvalues, randomized; not in the summary): mean ${mean.layers ? mean.alpha.toPrecision(4) : 'n/a'} over ${plural(mean.layers, 'layer')}`];
+  for (const { name, fit } of fits.slice(0, 10))
+    lines.push(`  ${elideMiddle(escapeControl(name), 40)}: ${fit.status === 'success' ? `alpha ${fit.alpha.toPrecision(4)} from the top ${fit.k}` : escapeControl(fit.reason ?? 'failed')}`);
+  if (fits.length > 10) lines.push(`  ... ${fits.length - 10} more (--format json: skipped[].tail_only)`);
+  return lines;
+}
+
 function printTable(r: ModelReport, ctx: AnalyzeContext): void {
   const width = terminalWidth();
   const rows = depthOrder(r.layers).map(layerRow);
   const choice = chooseColumns(rows, { requested: ctx.columns, metrics: ctx.metrics, width });
   const out: string[] = [formatTable(rows, choice.columns, { width, minElided: 20 })];
   out.push(`${plural(r.layers.length, 'layer')} analysed, ${plural(r.skipped.length, 'tensor')} not analysed, ${r.seconds.toFixed(2)} s`);
-  out.push(...skippedLines(r, width));
+  out.push(...skippedLines(r, width), ...tailOnlyLines(r));
   const s = r.summary;
   out.push('', `summary (means over ${plural(s.numIncluded, 'fitted layer')}${s.numExcluded ? `; ${plural(s.numExcluded, 'failed fit')} left out` : ''}):`);
   out.push(formatTable(summaryRows(s)).trimEnd());

@@ -25,7 +25,7 @@ export async function runLogged(path: string, ctx: AnalyzeContext, generator: st
   const mine: LoggedLayer[] = [];
   const runtimeSkips = new Set<SkippedTensor>();
   const select = (layers: readonly PlannedLayer[]): ReadonlySet<number> => {
-    const owned = ctx.shard ? shardLayers(layers, shard) : layers.map((l) => l.layerId);
+    const owned = ctx.shard ? shardLayers(layers, shard, ctx.analyze) : layers.map((l) => l.layerId);
     journal = openJournal(file, {
       weightscope_log: LOG_VERSION,
       model: modelFingerprint(layers),
@@ -38,7 +38,7 @@ export async function runLogged(path: string, ctx: AnalyzeContext, generator: st
     const ownedSet = new Set(owned);
     share = { layers: owned.length, planned: layers.length, cost: 0, total: 0 };
     for (const l of layers) {
-      const c = layerCost(l);
+      const c = layerCost(l, ctx.analyze);
       share.total += c;
       if (ownedSet.has(l.layerId)) share.cost += c;
     }

@@ -56,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-progress', 'no progress output on stderr')
     .option('--shard <i/n|auto>', "analyse part i of n (0-based), balanced by Σ n²m, into --out/part-<i>-of-<n>.jsonl; 'auto': from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX")
     .option('--shard-count <n>', 'with --shard auto: the number of parts (Kubernetes; default SLURM_ARRAY_TASK_COUNT or WEIGHTSCOPE_SHARD_COUNT)', int(1))
+    .option('--tail-only', 'layers past --max-n/--max-evals: a tail-only alpha from the top eigenvalues (randomized), in their skipped entry')
+    .option('--tail-k <n>', 'with --tail-only: eigenvalues computed per layer (default a quarter, 256..2048)', int(1))
     .option('--resume', 'continue the per-layer log under --out: layers already done are not analysed again')
     .action(async (path: string, o) => (await import('./analyze.js')).runAnalyze(path, o, generator));
 

@@ -35,6 +35,8 @@ export interface AnalyzeFlags {
   shard?: string;
   shardCount?: number;
   resume?: boolean;
+  tailOnly?: boolean;
+  tailK?: number;
 }
 
 export interface AnalyzeContext {
@@ -90,6 +92,7 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
   if (f.columns !== undefined && format !== 'table') throw new UsageError('--columns chooses the table columns; JSON and CSV carry every column');
   const shard = resolveShard(f.shard, f.shardCount);
   if ((shard || f.resume) && !f.out) throw new UsageError(`${shard ? '--shard' : '--resume'} needs --out DIR (where the per-layer log goes)`);
+  if (f.tailK !== undefined && !f.tailOnly) throw new UsageError('--tail-k goes with --tail-only');
   const metrics = list('--metrics', f.metrics ?? 'mp,rank', METRICS) as Metric[];
   if (f.farms && !metrics.includes('farms')) metrics.push('farms');
   if (f.fitQuality && !metrics.includes('fit-quality')) metrics.push('fit-quality');
@@ -110,6 +113,7 @@ export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
     backend: f.backend,
     concurrency: f.concurrency,
     keepEsd: !!(f.html || f.plots),
+    tailOnly: f.tailOnly ? (f.tailK !== undefined ? { k: f.tailK } : true) : undefined,
   };
   for (const k of Object.keys(analyze) as (keyof ModelAnalyzeOptions)[]) if (analyze[k] === undefined) delete analyze[k];
   return {

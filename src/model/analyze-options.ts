@@ -4,7 +4,8 @@ import type { AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index
 import { checkSignal } from '../linalg/internal.js';
 import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
-import type { LayerResult } from './analyze.js'; // type only: erased, no runtime cycle
+import type { LayerResult } from './analyze.js';
+import type { TailOnlyOption } from './tail-entry.js'; // type only: erased, no runtime cycle
 
 export type Metric = 'mp' | 'traps' | 'rank' | 'farms' | 'fit-quality';
 
@@ -53,6 +54,11 @@ export interface ModelAnalyzeOptions {
    * that --shard and --resume use (src/model/shard.ts). Default: all.
    */
   select?: (layers: readonly PlannedLayer[]) => ReadonlySet<number>;
+  /**
+   * Layers past maxN/maxEvals stay listed as not analysed, but their `skipped` entry carries `tailOnly`: α
+   * fitted to the top k eigenvalues by a seeded randomized range finder (README "Huge layers"). Default false.
+   */
+  tailOnly?: boolean | TailOnlyOption;
   /** Called once per selected layer when it is done: its row (or null), the skip entries it added, its content key. */
   onLayer?: (e: LayerDone) => void;
   /** 'fit-quality': bootstrap samples of Clauset's goodness-of-fit p-value per layer (default 0: none). */
@@ -80,7 +86,7 @@ export interface LayerDone {
   key?: string;
 }
 
-const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'signal', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer', 'fitQualityBootstrap'] as const;
+const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'signal', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer', 'fitQualityBootstrap', 'tailOnly'] as const;
 const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms', 'fit-quality'];
 const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
 
@@ -125,6 +131,8 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) fail('E_OPTION', 'analyze: concurrency must be a positive integer');
   for (const k of ['onProgress', 'select', 'onLayer'] as const)
     if (o[k] !== undefined && typeof o[k] !== 'function') fail('E_OPTION', `analyze: ${k} must be a function`);
+  if (o.tailOnly !== undefined && typeof o.tailOnly !== 'boolean' && (typeof o.tailOnly !== 'object' || o.tailOnly === null))
+    fail('E_OPTION', 'analyze: tailOnly must be a boolean or { k, powerIters, oversample }');
   // Up front: per layer, a missing GPU would only list every layer as skipped.
   if (requestedBackend(o) === 'cuda') requireCuda('analyze: ');
   const signal = checkSignal(o.signal, 'analyze');

@@ -14,6 +14,7 @@ import { contentKey, sameDataReason } from './dedupe.js';
 import { fitQualityColumns, type FitQualityColumns } from './fit-quality.js';
 import { jobsOf, type AnalyzeSource, type Job } from './jobs.js';
 import { Prefetcher } from './pipeline.js';
+import { tailOnlyEntry, tooLarge } from './tail-entry.js';
 import { makeUnique } from './unique.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
 
@@ -141,7 +142,9 @@ function earlySkip(job: Job, s: Settings): string | null {
 async function runOne(job: Job, load: () => Promise<WeightInput>, s: Settings, skipped: SkippedTensor[], seen: Seen, esd: Map<string, Float64Array> | undefined, meta: { key?: string }): Promise<LayerResult | null> {
   const early = earlySkip(job, s);
   if (early) {
-    skipped.push({ name: job.name, reason: early });
+    const [o, dims] = [s.o, sliceDims(job.shape, job.layout)];
+    const tail = o.tailOnly && dims && tooLarge(dims[0], dims[1], dims[2], o) ? await tailOnlyEntry(job.load, o) : undefined;
+    skipped.push({ name: job.name, reason: early, ...(tail ? { tailOnly: tail } : {}) });
     return null;
   }
   const W = await load();

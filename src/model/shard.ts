@@ -1,10 +1,13 @@
 // Splitting one model's analysis into n parts that cluster schedulers (Slurm arrays, Kubernetes Indexed Jobs)
 // run as independent processes, and the fingerprints that tell whether two parts belong to one analysis.
 // A layer's cost is estimated from its planned shape as Σ n²m (an SVD of an N×M matrix, N ≥ M, costs ~N·M²;
-// conv2d: rf slices) plus its size (reading it); parts are balanced by cost with greedy LPT, not by count: a
-// 150k × 8k embedding and a 64 × 64 projection are not the same amount of work.
+// conv2d: rf slices) plus its size (reading it), or what analyze spends on a layer outside the size limits;
+// parts are balanced by cost with greedy LPT, not by count: a 4096 × 11008 projection and a 64 × 64 one are
+// not the same amount of work.
 import { createHash } from 'node:crypto';
+import { skipReason } from '../esd/limits.js';
 import { fail } from '../errors.js';
+import { defaultTailK } from '../metrics/tail-only.js';
 import type { ModelAnalyzeOptions, PlannedLayer } from './analyze-options.js';
 
 export interface ShardSpec {
@@ -20,8 +23,12 @@ export function checkShard(s: ShardSpec, where: string): ShardSpec {
   return s;
 }
 
-/** N·M²·rf + the number of weights, from the planned shape (the same matrix view as analyze: conv2d pools kh·kw slices). */
-export function layerCost(l: Pick<PlannedLayer, 'shape' | 'layout'>): number {
+/**
+ * N·M²·rf + the number of weights, from the planned shape (the same matrix view as analyze: conv2d pools kh·kw
+ * slices). With options, a layer outside the size limits costs what analyze spends on it: nothing (it is
+ * never read), or with tailOnly reading it plus the randomized sketch (~4·(q+2)·N·M·l, l = k + oversample).
+ */
+export function layerCost(l: Pick<PlannedLayer, 'shape' | 'layout'>, o?: ModelAnalyzeOptions): number {
   const sh = l.shape;
   const size = sh.reduce((a, b) => a * b, 1);
   let a: number;
@@ -33,6 +40,14 @@ export function layerCost(l: Pick<PlannedLayer, 'shape' | 'layout'>): number {
     [a, b, rf] = oihw ? [sh[0], sh[1], sh[2] * sh[3]] : [sh[2], sh[3], sh[0] * sh[1]];
   } else return size;
   const [n, m] = [Math.max(a, b), Math.min(a, b)];
+  if (o && skipReason(n, m, { minEvals: o.minEvals, maxEvals: o.maxEvals, maxN: o.maxN }, 'analyze', rf) !== null) {
+    const tooLarge = skipReason(n, m, { minEvals: o.minEvals, maxEvals: Infinity, maxN: Infinity }, 'analyze', rf) === null;
+    if (!(tooLarge && o.tailOnly && rf === 1)) return 1;
+    const t = typeof o.tailOnly === 'object' ? o.tailOnly : {};
+    const k = Math.min(t.k ?? defaultTailK(n, m), m);
+    const sketch = Math.min(m, k + (t.oversample ?? Math.max(10, Math.ceil(k / 2))));
+    return 4 * ((t.powerIters ?? 4) + 2) * n * m * sketch + size;
+  }
   return rf * n * m * m + size;
 }
 
@@ -41,8 +56,8 @@ export function layerCost(l: Pick<PlannedLayer, 'shape' | 'layout'>): number {
  * part with the least cost so far (ties: the lowest index). Deterministic: every part computes the same split.
  * Returns the part index of each layer, in the order given.
  */
-export function assignShards(layers: readonly Pick<PlannedLayer, 'shape' | 'layout'>[], count: number): number[] {
-  const cost = layers.map(layerCost);
+export function assignShards(layers: readonly Pick<PlannedLayer, 'shape' | 'layout'>[], count: number, o?: ModelAnalyzeOptions): number[] {
+  const cost = layers.map((l) => layerCost(l, o));
   const order = layers.map((_, i) => i).sort((x, y) => cost[y] - cost[x] || x - y);
   const load = new Array<number>(count).fill(0);
   const part = new Array<number>(layers.length);
@@ -56,8 +71,8 @@ export function assignShards(layers: readonly Pick<PlannedLayer, 'shape' | 'layo
 }
 
 /** The layerIds part `s` owns, in model order. */
-export function shardLayers(layers: readonly PlannedLayer[], s: ShardSpec): number[] {
-  const part = assignShards(layers, s.count);
+export function shardLayers(layers: readonly PlannedLayer[], s: ShardSpec, o?: ModelAnalyzeOptions): number[] {
+  const part = assignShards(layers, s.count, o);
   return layers.filter((_, i) => part[i] === s.index).map((l) => l.layerId);
 }
 

@@ -1,5 +1,6 @@
 // Types shared by the model readers (safetensors, tfjs, ONNX, PyTorch, NumPy, TFLite). A reader first builds a plan from the file's
 // header/manifest/graph (no tensor data read), then streams the planned tensors one at a time.
+import type { TailOnlyFit } from '../metrics/tail-only.js';
 
 /** What a weight tensor is, as far as the file tells. */
 export type WeightKind = 'dense' | 'conv2d' | 'embedding' | 'recurrent' | 'other';
@@ -84,6 +85,8 @@ export interface WeightTensor extends TensorInfo {
 export interface SkippedTensor {
   name: string;
   reason: string;
+  /** analyze({ tailOnly }): a layer too large for the full ESD, with the α of its top eigenvalues ('tail-only'). */
+  tailOnly?: TailOnlyFit;
 }
 
 export interface ReadOptions {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { createTracker, gradientAlignment, openModel, svdvalsSync } from '../src/index.js';
+import { analyze, createTracker, gradientAlignment, openModel, svdvalsSync } from '../src/index.js';
 import { snapshotModel, trackFit, KERAS_GATES } from '../src/tfjs/index.js';
 
 tf.setBackend('cpu');
@@ -87,6 +87,22 @@ describe('snapshotModel', () => {
     const dense = snap.weights.find((x) => x.name === 'dense_Dense1/kernel')!; // (7, 12) stored -> (12, 7)
     expect(dense.W.shape).toEqual([12, 7]);
     expect(Array.from(dense.W.data)).toEqual(block(stored.get('dense_Dense1/kernel')!, 7, 12, 0, 12));
+  });
+
+  it('analyze(model) in memory names, orients and splits as the same model saved and read back (no doubled names)', async () => {
+    const m = seqModel();
+    const dir = path.join(tmp, 'seq-analyze');
+    await saveToDir(m, dir);
+    const live = await analyze(m as never, { minEvals: 2 });
+    const disk = await analyze(dir, { minEvals: 2 });
+    expect(live.layers.map((l) => l.name)).toEqual(disk.layers.map((l) => l.name));
+    expect(live.layers.some((l) => /dense_Dense1\/dense_Dense1/.test(l.name))).toBe(false);
+    expect(live.layers.map((l) => l.name)).toContain('lstm_LSTM1/recurrent_kernel.f');
+    live.layers.forEach((l, i) => {
+      expect(l.lambdaMax, l.name).toBe(disk.layers[i].lambdaMax);
+      expect(l.lambdaMax, l.name).toBeGreaterThan(0);
+      expect(l.alpha, l.name).toBe(disk.layers[i].alpha);
+    });
   });
 
   it('keras gate order is the order tfjs uses the blocks in (LSTM: a forget-gate-only kernel leaves c at 0)', async () => {

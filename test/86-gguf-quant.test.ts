@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeMatrix, fitPowerLaw } from '../src/index.js';
+import { analyze, analyzeMatrix, fitPowerLaw } from '../src/index.js';
 import { readWeights, type WeightTensor } from '../src/model/index.js';
 import { decodeGgml, readGgml } from '../src/linalg/internal.js';
 import { run } from './helpers/child.js';
@@ -34,7 +34,8 @@ describe('GGUF dequantization', () => {
       expect([...got.keys()]).toEqual(TYPES.map((t) => `blk.0.${t}.weight`));
       for (const [name, t] of got) {
         expect(t.shape).toEqual(ref[name].shape);
-        expect(t.dtype).toBe(name.split('.')[2]);
+        expect(t.source.storedDtype).toBe(name.split('.')[2].toUpperCase());
+        expect(t.dtype).toBe('float32');
         expect(sha(t.data), name).toBe(ref[name].sha256);
         const bits = new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length);
         for (const [i, b] of ref[name].samples) expect(bits[i], `${name}[${i}]`).toBe(b);
@@ -56,6 +57,17 @@ describe('GGUF dequantization', () => {
       expect(r.status, name).toBe('success');
       expect(Math.abs(r.alpha - fit.alpha) / fit.alpha, `${name} alpha`).toBeLessThan(1e-4);
     }
+  });
+
+  it('analyze() reads a GGUF model whole: every analysed layer succeeds, the skipped ones say why', async () => {
+    const report = await analyze(DIR + 'model.gguf');
+    expect(report.format).toBe('gguf');
+    const layers = report.layers.filter((l) => l.status !== 'skipped');
+    expect(layers.map((l) => l.name)).toContain('blk.1.ffn_down.weight');
+    for (const l of layers) expect(l.status, `${l.name}: ${l.reason ?? ''}`).toBe('success');
+    const q = report.layers.find((l) => l.name === 'blk.0.attn_v.weight')!;
+    const ref = REF['model.gguf']['blk.0.attn_v.weight'].svals;
+    expect(Math.abs(q.lambdaMax - ref[0] ** 2) / ref[0] ** 2).toBeLessThan(1e-5);
   });
 
   it('readGgml / decodeGgml: run as promises, and refuse bad arguments with typed errors', async () => {

@@ -50,12 +50,12 @@ function writeInput(dir, input) {
 }
 
 /** The harness must detect every kind of failure it claims to: run deliberate faults first. */
-async function selfTest(pool) {
+async function selfTest(pool, timeoutMs) {
   const want = { abort: 'crash', hang: 'hang', reject: 'unhandledRejection', typeerror: 'bad-error', alloc: 'bad-error', memory: 'memory' };
   const probes = Object.keys(want);
   const got = {};
   await pool.drain(
-    async () => (probes.length ? { id: `probe-${probes[0]}`, probe: probes.shift(), timeoutMs: 3000 } : null),
+    async () => (probes.length ? { id: `probe-${probes[0]}`, probe: probes.shift(), timeoutMs: Math.max(3000, timeoutMs / 2) } : null),
     (job, reply) => { got[job.probe] = classify(reply, 0); },
   );
   const bad = Object.entries(want).filter(([p, k]) => got[p]?.kind !== k);
@@ -135,7 +135,7 @@ async function main() {
   const findings = [];
   const harnessErrors = [];
   try {
-    await selfTest(pool);
+    await selfTest(pool, o.timeoutMs); // the memory probe fills 300 MiB: slow on a loaded machine
     const queue = [];
     for (const f of o.formats) {
       stats[f] = { inputs: 0, ok: 0, codes: {}, analyzed: 0, tensors: 0, findings: 0, maxMs: 0, peakMiB: 0, lastErrors: {} };

@@ -145,9 +145,9 @@ export async function runGgufPart(benchDir, reps, log, renderMarkdown) {
   const table = ggufTable(g);
   const note =
     `Run ${g.meta.date} on ${g.meta.cpu} (1-min load ${g.meta.loadavg[0].toFixed(2)}). Per core = stored bytes / the job thread's ` +
-    'CPU time (user + system, page faults included) for the whole readGgml call: allocating the float32 output, pread of 1 MiB ' +
-    'chunks into one reused staging buffer, and dequantizing each chunk into the output; kernels and pread are their shares of ' +
-    'the same calls (the kernels include the first touch of the fresh output pages). Wall: elapsed time, which on a loaded ' +
+    'CPU time (user + system, page faults included) for the whole readGgml call: allocating the float32 output (and faulting ' +
+    'it in: huge pages, one populate call), pread of 1 MiB chunks into one reused staging buffer, and dequantizing each chunk ' +
+    'into the output; kernels and pread are their shares of the same calls. Wall: elapsed time, which on a loaded ' +
     'machine includes waiting for a core. Fresh: every call maps new pages for its float32 result (faulting them in is what ' +
     'this machine charges most for: a VM); warm: the previous result is collected first and, with WEIGHTSCOPE_POOL_MB=1024 ' +
     '(the default pool keeps 128 MiB), its block comes back from the pool already mapped, as in analyze(), which drops each ' +

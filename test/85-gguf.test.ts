@@ -83,6 +83,17 @@ describe('GGUF reader (gguf-py written fixtures)', () => {
     expect([...got.values()].map((t) => [t.name, t.shape])).toEqual([['w', [4, 4]]]);
   });
 
+  it('a folder holding one GGUF file reads it; two are named', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-gguf-dir-'));
+    fs.copyFileSync(DIR + 'quants.gguf', path.join(dir, 'model-Q4_K_M.gguf'));
+    const l = await listTensors(dir);
+    expect(l.format).toBe('gguf');
+    expect(l.notes[0]).toMatch(/analysed model-Q4_K_M\.gguf \(a GGUF file \(llama\.cpp\)\)/);
+    fs.copyFileSync(DIR + 'model.gguf', path.join(dir, 'other.gguf'));
+    await expect(listTensors(dir)).rejects.toThrow(/several GGUF files: model-Q4_K_M\.gguf, other\.gguf/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('maps llama.cpp names to block, role and order', async () => {
     expect(parseGgufName('blk.12.attn_q.weight')).toEqual({ prefix: '', block: 12, role: 'attn_q' });
     expect(parseGgufName('v.blk.3.ffn_down.bias')).toEqual({ prefix: 'v', block: 3, role: 'ffn_down' });

@@ -65,6 +65,7 @@ export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
     chosen = safetensors.find((c) => c.name === 'model.safetensors') ?? one(dir, safetensors, 'safetensors files and no model.safetensors.index.json');
   } else if (tfjs.length > 0) chosen = tfjs.find((c) => c.name === 'model.json') ?? one(dir, tfjs, 'tfjs weights manifests');
   else if (onnx.length > 0) chosen = one(dir, onnx, 'ONNX models');
+  else if (readable.some((c) => c.format.id === 'gguf')) chosen = one(dir, readable.filter((c) => c.format.id === 'gguf'), 'GGUF files');
   if (!chosen) {
     if (all.length === 0) {
       const why = refused.length > 0 ? `; refused: ${refused.join('; ')}` : '';

@@ -12,7 +12,8 @@ import { compareLayers, evaluateModelGoals, largestLayerMiB, peakMiB } from './l
 import { buildModelTables, writeModelReadme } from './lib/model_report.mjs';
 import { logBusy, runMain } from './lib/readme.mjs';
 import { median } from './lib/stats.mjs';
-import { renderText } from './lib/table.mjs';
+import { renderMarkdown, renderText } from './lib/table.mjs';
+import { runGgufPart } from './lib/gguf_bench.mjs';
 
 const t0 = performance.now();
 const RESULTS = path.join(BENCH_DIR, 'model-results.json');
@@ -101,6 +102,11 @@ async function main() {
   if (!existsSync(path.join(BENCH_DIR, '..', 'dist', 'index.js'))) {
     process.stderr.write('dist/index.js is missing: build it first with `npx tsc -p src/tsconfig.json` (or npm run build:ts)\n');
     process.exit(2);
+  }
+  if (opts.gguf) {
+    const tables = await runGgufPart(BENCH_DIR, opts.reps, log, renderMarkdown);
+    process.stdout.write(`\n${tables.map(renderText).join('\n')}\n`);
+    if (opts.ggufOnly) return;
   }
   let model;
   try {

@@ -6,12 +6,15 @@ import { WeightscopeError } from './errors.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
-/** A dequantized tensor, with the seconds spent reading the file and in the dequantization kernels. */
+/** A dequantized tensor, with the seconds (wall, and the job thread's CPU time) spent reading the file and in the kernels. */
 export interface GgmlResult {
   data: Float32Array;
   shape: number[];
   readSeconds: number;
   decodeSeconds: number;
+  readCpuSeconds: number;
+  decodeCpuSeconds: number;
+  allocCpuSeconds: number;
 }
 
 export interface RawSvd {

@@ -44,9 +44,9 @@ describe('GGUF reader (gguf-py written fixtures)', () => {
     expect(by.get('token_embd.weight')).toMatchObject({ kind: 'embedding', shape: [100, 64], dtype: 'float16', source: { storedDtype: 'F16', byteLength: 100 * 64 * 2 } });
     expect(by.get('blk.0.attn_q.weight')).toMatchObject({ kind: 'dense', shape: [64, 64], dtype: 'float32' });
     expect(by.get('blk.0.attn_k.weight')).toMatchObject({ dtype: 'bfloat16', source: { byteLength: 64 * 64 * 2 } });
-    expect(by.get('blk.0.attn_v.weight')).toMatchObject({ dtype: 'q8_0', source: { storedDtype: 'Q8_0', byteLength: 64 * 2 * 34, transform: 'dequantized from Q8_0' } });
+    expect(by.get('blk.0.attn_v.weight')).toMatchObject({ dtype: 'float32', source: { storedDtype: 'Q8_0', byteLength: 64 * 2 * 34, transform: 'dequantized from Q8_0' } });
     expect(by.get('blk.0.ffn_gate.weight')).toMatchObject({ shape: [64, 256], source: { byteLength: 64 * 144 } });
-    expect(by.get('blk.1.ffn_down.weight')).toMatchObject({ shape: [64, 256], dtype: 'q6_k', source: { byteLength: 64 * 210 } });
+    expect(by.get('blk.1.ffn_down.weight')).toMatchObject({ shape: [64, 256], dtype: 'float32', source: { storedDtype: 'Q6_K', byteLength: 64 * 210 } });
     expect(by.get('output.weight')).toMatchObject({ kind: 'dense', shape: [100, 64] });
     const e0 = by.get('blk.0.ffn_up_exps.weight#expert0')!;
     const e1 = by.get('blk.0.ffn_up_exps.weight#expert1')!;
@@ -81,6 +81,17 @@ describe('GGUF reader (gguf-py written fixtures)', () => {
   it('reads the one-tensor file of the detection fixtures (gguf-py, F32 4×4)', async () => {
     const got = await all('test/fixtures/formats/model.gguf');
     expect([...got.values()].map((t) => [t.name, t.shape])).toEqual([['w', [4, 4]]]);
+  });
+
+  it('a folder holding one GGUF file reads it; two are named', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-gguf-dir-'));
+    fs.copyFileSync(DIR + 'quants.gguf', path.join(dir, 'model-Q4_K_M.gguf'));
+    const l = await listTensors(dir);
+    expect(l.format).toBe('gguf');
+    expect(l.notes[0]).toMatch(/analysed model-Q4_K_M\.gguf \(a GGUF file \(llama\.cpp\)\)/);
+    fs.copyFileSync(DIR + 'model.gguf', path.join(dir, 'other.gguf'));
+    await expect(listTensors(dir)).rejects.toThrow(/several GGUF files: model-Q4_K_M\.gguf, other\.gguf/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('maps llama.cpp names to block, role and order', async () => {

@@ -10,6 +10,8 @@ export const MODEL_HELP = `usage: npm run bench:model -- [options]
   --no-responsiveness  skip the event-loop stall measurement (drivers/analyze_stall.mjs)
   --threads N        BLAS threads for both sides (default: all cores = ${os.availableParallelism()})
   --python PATH      python interpreter with numpy and scipy (default: python3)
+  --gguf-only        only the GGUF part: read + dequantize throughput of 7B-sized Q4_K/Q6_K layers
+  --no-gguf          skip the GGUF part
   --report           measure nothing: re-print the tables and regenerate the README block from bench/model-results.json
   --help
 
@@ -19,7 +21,7 @@ export const MODEL_HELP = `usage: npm run bench:model -- [options]
 `;
 
 export function parseModelArgs(argv) {
-  const o = { blocks: 12, seed: 2024, reps: 3, embedding: true, responsiveness: true, threads: os.availableParallelism(), pythonPath: 'python3', report: false, help: false };
+  const o = { blocks: 12, seed: 2024, reps: 3, embedding: true, responsiveness: true, threads: os.availableParallelism(), pythonPath: 'python3', report: false, help: false, gguf: true, ggufOnly: false };
   const int = (name, v, min) => {
     const n = Number(v);
     if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} expects an integer >= ${min}, got '${v}'`);
@@ -39,6 +41,8 @@ export function parseModelArgs(argv) {
     else if (a === '--no-embedding') o.embedding = false;
     else if (a === '--no-responsiveness') o.responsiveness = false;
     else if (a === '--report') o.report = true;
+    else if (a === '--gguf-only') o.ggufOnly = true;
+    else if (a === '--no-gguf') o.gguf = false;
     else if (a === '--help' || a === '-h') o.help = true;
     else throw new Error(`unknown option ${a}\n\n${MODEL_HELP}`);
   }

@@ -72,6 +72,7 @@ export function planFolder(dir: string, ctx: PlanContext): DraftPlan {
   else if (torch.length > 0) chosen = torch.find((c) => c.name === 'pytorch_model.bin') ?? one(dir, torch, 'PyTorch checkpoints and no pytorch_model.bin.index.json');
   else if (tfjs.length > 0) chosen = tfjs.find((c) => c.name === 'model.json') ?? one(dir, tfjs, 'tfjs weights manifests');
   else if (onnx.length > 0) chosen = one(dir, onnx, 'ONNX models');
+  else if (readable.some((c) => c.format.id === 'gguf')) chosen = one(dir, readable.filter((c) => c.format.id === 'gguf'), 'GGUF files');
   else if (rest.length > 0) chosen = one(dir, rest, 'NumPy or TFLite files');
   if (!chosen) {
     if (all.length === 0) {

@@ -2,6 +2,7 @@
 import { mutateBytes } from './mutate-bytes.mjs';
 import { mutateNumpy, mutateTflite, mutateTorch } from './mutate-containers.mjs';
 import { dec, enc } from './mutate-json.mjs';
+import { mutateGguf } from './mutate-gguf.mjs';
 import { mutateOnnx } from './mutate-onnx.mjs';
 import { mutateSafetensors } from './mutate-safetensors.mjs';
 import { mutateTfjs } from './mutate-tfjs.mjs';
@@ -44,6 +45,7 @@ export function generate(seeds, format, seed, index) {
   const target = r.pick(Object.keys(files));
   if (target.endsWith('.index.json')) [files[target], ops] = mutateIndex(r, files[target]);
   else if (format === 'safetensors') [files[target], ops] = mutateSafetensors(r, files[target]);
+  else if (format === 'gguf') [files[target], ops] = mutateGguf(r, files[target]);
   else if (format in CONTAINERS) [files[target], ops] = CONTAINERS[format](r, files[target]);
   else [files[target], ops] = mutateOnnx(r, files[target]);
   if (target !== entry) ops = ops.map((o) => `${target}:${o}`);

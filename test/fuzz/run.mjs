@@ -5,7 +5,7 @@
 // a broken invariant, or memory use out of proportion to the input (an allocation sized from a header).
 //
 //   node test/fuzz/run.mjs [--per-format 10000] [--seed 1] [--jobs 2] [--timeout-ms 10000]
-//                          [--formats safetensors,tfjs,onnx,pytorch,numpy,tflite] [--analyze-every 8] [--only onnx:123]
+//                          [--formats safetensors,tfjs,onnx,pytorch,numpy,tflite,gguf] [--analyze-every 8] [--only onnx:123]
 //                          [--no-save] [--report out.json]
 //   node test/fuzz/run.mjs --replay test/fixtures/fuzz-regressions   (every saved input again, analyze() too)
 // Needs dist/ (npx tsc -p src/tsconfig.json). Exit code 1 when anything was found; findings are saved to
@@ -21,7 +21,7 @@ import { loadSeeds } from './seeds.mjs';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 function args(argv) {
-  const o = { perFormat: 10000, seed: 1, jobs: 2, timeoutMs: 10000, formats: ['safetensors', 'tfjs', 'onnx', 'pytorch', 'numpy', 'tflite'], analyzeEvery: 8, save: true, only: null, report: null, replay: null };
+  const o = { perFormat: 10000, seed: 1, jobs: 2, timeoutMs: 10000, formats: ['safetensors', 'tfjs', 'onnx', 'pytorch', 'numpy', 'tflite', 'gguf'], analyzeEvery: 8, save: true, only: null, report: null, replay: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i];
@@ -50,7 +50,7 @@ function writeInput(dir, input) {
 }
 
 /** The harness must detect every kind of failure it claims to: run deliberate faults first. */
-async function selfTest(pool) {
+async function selfTest(pool, timeoutMs) {
   const want = { abort: 'crash', hang: 'hang', reject: 'unhandledRejection', typeerror: 'bad-error', alloc: 'bad-error', memory: 'memory' };
   const probes = Object.keys(want);
   const got = {};
@@ -137,7 +137,7 @@ async function main() {
   const findings = [];
   const harnessErrors = [];
   try {
-    await selfTest(pool);
+    await selfTest(pool, o.timeoutMs); // the memory probe fills 300 MiB: slow on a loaded machine
     const queue = [];
     for (const f of o.formats) {
       stats[f] = { inputs: 0, ok: 0, codes: {}, analyzed: 0, tensors: 0, findings: 0, maxMs: 0, peakMiB: 0, lastErrors: {} };

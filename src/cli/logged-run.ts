@@ -4,17 +4,17 @@
 // its outputs as a plain run does. With --resume, layers already in the log are not analysed again.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { analyze, type LayerDone, type PlannedLayer } from '../model/analyze.js';
+import { analyze, type LayerDone, type ModelReport, type PlannedLayer } from '../model/analyze.js';
 import { assembleReport, layerRecord, type LoggedLayer } from '../model/layer-log.js';
 import { layerCost, modelFingerprint, optionsFingerprint, resultOptions, shardLayers } from '../model/shard.js';
 import type { SkippedTensor } from '../model/types.js';
-import { emitReport } from './analyze.js';
 import { LOG_VERSION, openJournal, type Journal } from './journal.js';
 import type { AnalyzeContext } from './options.js';
 import { createProgress } from './progress.js';
 import { partFileName } from './shard-env.js';
 
-export async function runLogged(path: string, ctx: AnalyzeContext, generator: string): Promise<void> {
+/** `emit` writes the assembled report as a plain run does (cli/analyze.ts passes its own: no import back). */
+export async function runLogged(path: string, ctx: AnalyzeContext, generator: string, emit: (report: ModelReport, ctx: AnalyzeContext, generator: string) => void): Promise<void> {
   const shard = ctx.shard ?? { index: 0, count: 1 };
   const dir = resolve(ctx.out as string);
   mkdirSync(dir, { recursive: true });
@@ -73,5 +73,5 @@ export async function runLogged(path: string, ctx: AnalyzeContext, generator: st
     else if (ctx.progress) process.stderr.write(line + '\n');
     return;
   }
-  emitReport(assembleReport({ ...meta, keepEsd: keepEvals }, [...j.done, ...mine]), ctx, generator);
+  emit(assembleReport({ ...meta, keepEsd: keepEvals }, [...j.done, ...mine]), ctx, generator);
 }

@@ -4,8 +4,15 @@ import type { AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index
 import { checkSignal } from '../linalg/internal.js';
 import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
-import type { LayerResult } from './analyze.js';
-import type { TailOnlyOption } from './tail-entry.js'; // type only: erased, no runtime cycle
+import type { LayerResult } from './results.js';
+
+/** analyze({ tailOnly }) settings (model/tail-entry.ts). */
+export interface TailOnlyOption {
+  /** Eigenvalues computed (default metrics/tail-only defaultTailK: a quarter, 256..2048). */
+  k?: number;
+  powerIters?: number;
+  oversample?: number;
+}
 
 export type Metric = 'mp' | 'traps' | 'rank' | 'farms' | 'fit-quality';
 

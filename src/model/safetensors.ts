@@ -12,7 +12,7 @@ import type { PlanContext } from './context.js';
 import { sideReason } from './quant/kernel.js';
 import { quantDraft } from './quant/draft.js';
 import { recognizeSafetensorsQuant, type StQuant } from './quant/safetensors.js';
-import type { DraftPlan, DraftTensor, ReadOptions, SkippedTensor } from './types.js';
+import type { DraftPlan, DraftTensor, ReadOptions, SafetensorsEntry, SkippedTensor } from './types.js';
 
 /** The official implementation's header limit; bigger headers are refused before anything is allocated. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -25,14 +25,7 @@ const DTYPE_BITS: Record<string, number> = {
 };
 const FLOATS: Record<string, FloatDtype> = { F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
-export interface SafetensorsEntry {
-  name: string;
-  dtype: string;
-  shape: number[];
-  /** Absolute byte offset of the data in the file, and its length. */
-  offset: number;
-  byteLength: number;
-}
+export type { SafetensorsEntry } from './types.js';
 
 export interface SafetensorsHeader {
   /** Entries in file-offset order. */

@@ -6,15 +6,8 @@ import { skipReason } from '../esd/limits.js';
 import { WeightscopeError } from '../errors.js';
 import { fitPowerLaw } from '../fit/powerlaw.js';
 import { tailOnlyAlpha, type TailOnlyFit } from '../metrics/tail-only.js';
-import type { ModelAnalyzeOptions } from './analyze-options.js';
+import type { ModelAnalyzeOptions, TailOnlyOption } from './analyze-options.js';
 import type { WeightInput } from '../esd/weights.js';
-
-export interface TailOnlyOption {
-  /** Eigenvalues computed (default metrics/tail-only defaultTailK: a quarter, 256..2048). */
-  k?: number;
-  powerIters?: number;
-  oversample?: number;
-}
 
 /** Whether a layer of these dims was skipped for being too large (not too small), so a tail-only α applies. */
 export function tooLarge(N: number, M: number, rf: number, o: ModelAnalyzeOptions): boolean {

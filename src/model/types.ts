@@ -167,3 +167,13 @@ export interface ModelPlan {
 
 /** A model given in memory instead of on disk (safetensors bytes, or ONNX bytes). */
 export type ModelBytes = Uint8Array;
+
+/** One tensor of a safetensors header (shared by the safetensors reader and its quantization recognizer). */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** Absolute byte offset of the data in the file, and its length. */
+  offset: number;
+  byteLength: number;
+}

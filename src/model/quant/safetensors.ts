@@ -17,7 +17,7 @@
 // Activation / KV-cache scales (input_scale, k_scale, ...) are side tensors too. A side tensor is never a weight.
 import type { Opener } from '../bytes.js';
 import { formatError } from '../bytes.js';
-import type { SafetensorsEntry } from '../safetensors.js';
+import type { SafetensorsEntry } from '../types.js';
 import type { Elem, Kernel, QuantInput, QuantWeight } from './kernel.js';
 
 export interface StEntry {

@@ -38,6 +38,11 @@ export function run(command: string, args: string[], opts: { env?: NodeJS.Proces
       clearTimeout(timer);
       resolve({ status, signal, stdout, stderr, timedOut });
     });
+    // a child that exits without reading its stdin (tmux, a crash) makes the write fail with EPIPE: not an
+    // error of the test, which judges the child by its exit status and output
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }

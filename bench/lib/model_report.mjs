@@ -139,6 +139,7 @@ function methodSection(results) {
     'npm run bench:model                       # 12 blocks, 3 runs per side, both configurations',
     'npm run bench:model -- --blocks 2 --reps 1 --no-embedding   # quick check',
     'npm run bench:model -- --report           # re-render from model-results.json',
+    'npm run bench:model -- --gguf-only --reps 3   # only the GGUF read + dequantize throughput (block below)',
     '```',
     '',
     '- **Model.** A GPT-2-small-shaped F16 safetensors file generated from a seed by',

@@ -7,18 +7,10 @@ import type { Metric, ModelAnalyzeOptions } from '../model/analyze.js';
 import { assembleReport, type LoggedLayer } from '../model/layer-log.js';
 import { emitReport } from './analyze.js';
 import { UsageError } from './errors.js';
+import { outputFormat, type OutputFlags } from './options.js';
 import { headerMismatch, readLog, type LogContents } from './journal.js';
 import { parseColumns } from './table-columns.js';
 
-export interface MergeFlags {
-  format: string;
-  json?: boolean;
-  csv?: boolean;
-  out?: string;
-  html?: boolean;
-  plots?: boolean;
-  columns?: string;
-}
 
 /** The parts, checked: one line naming the first problem (E_FORMAT, exit 1). */
 export function checkParts(parts: readonly LogContents[]): void {
@@ -51,11 +43,8 @@ export function checkParts(parts: readonly LogContents[]): void {
   if (owner.size !== first.header.planned) fail('E_FORMAT', `merge: the parts own ${owner.size} layers, the plan has ${first.header.planned}`);
 }
 
-export async function runMerge(files: string[], f: MergeFlags, generator: string): Promise<void> {
-  const format = f.json ? 'json' : f.csv ? 'csv' : f.format;
-  if (format !== 'table' && format !== 'json' && format !== 'csv') throw new UsageError(`--format must be table, json or csv, got '${format}'`);
-  if ((f.html || f.plots) && !f.out) throw new UsageError('--html and --plots need --out DIR');
-  if (f.columns !== undefined && format !== 'table') throw new UsageError('--columns chooses the table columns; JSON and CSV carry every column');
+export async function runMerge(files: string[], f: OutputFlags, generator: string): Promise<void> {
+  const format = outputFormat(f);
   const parts = files.map(readLog);
   checkParts(parts);
   const options = parts[0].header.options as ModelAnalyzeOptions;

@@ -7,8 +7,8 @@ import { UsageError } from './errors.js';
 import { resolveShard } from './shard-env.js';
 import type { ShardSpec } from '../model/shard.js';
 
-/** The flags as commander hands them over. */
-export interface AnalyzeFlags {
+/** The report-output flags that every command writing an analysis report takes (analyze, merge). */
+export interface OutputFlags {
   format: string;
   json?: boolean;
   csv?: boolean;
@@ -16,6 +16,10 @@ export interface AnalyzeFlags {
   html?: boolean;
   plots?: boolean;
   columns?: string;
+}
+
+/** The flags as commander hands them over. */
+export interface AnalyzeFlags extends OutputFlags {
   farms?: 'llm' | 'image' | 'default';
   metrics?: string;
   fitQuality?: boolean;
@@ -85,11 +89,17 @@ function regex(s: string | undefined): RegExp | undefined {
   }
 }
 
-export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
+/** The stdout format from --format/--json/--csv, with the checks of the flags that depend on it (usage errors). */
+export function outputFormat(f: OutputFlags): AnalyzeContext['format'] {
   const format = f.json ? 'json' : f.csv ? 'csv' : f.format;
   if (format !== 'table' && format !== 'json' && format !== 'csv') throw new UsageError(`--format must be table, json or csv, got '${format}'`);
   if ((f.html || f.plots) && !f.out) throw new UsageError('--html and --plots need --out DIR');
   if (f.columns !== undefined && format !== 'table') throw new UsageError('--columns chooses the table columns; JSON and CSV carry every column');
+  return format;
+}
+
+export function resolveAnalyze(path: string, f: AnalyzeFlags): AnalyzeContext {
+  const format = outputFormat(f);
   const shard = resolveShard(f.shard, f.shardCount);
   if ((shard || f.resume) && !f.out) throw new UsageError(`${shard ? '--shard' : '--resume'} needs --out DIR (where the per-layer log goes)`);
   if (f.tailK !== undefined && !f.tailOnly) throw new UsageError('--tail-k goes with --tail-only');

@@ -1,7 +1,11 @@
 #include "native_array.h"
 
+#include <cstring>
+
 #include <mutex>
 #include <unordered_map>
+
+#include "errors.h"
 
 namespace ws::binding {
 namespace {
@@ -71,6 +75,33 @@ Block* adopt_block(Napi::Env env, napi_value ab) {
   if (it == r.blocks.end()) return nullptr;
   block_ref(it->second);
   return it->second;
+}
+
+BytesArg bytes_arg(Napi::Env env, Napi::Value v, const char* fn) {
+  BytesArg b;
+  napi_typedarray_type type;
+  std::size_t offset = 0;
+  void* data = nullptr;
+  if (!v.IsTypedArray() || napi_get_typedarray_info(env, v, &type, &b.length, &data, &b.buffer, &offset) != napi_ok ||
+      type != napi_uint8_array)
+    throw_error(env, "E_DTYPE", std::string(fn) + ": bytes must be a Uint8Array");
+  b.data = static_cast<const std::uint8_t*>(data);
+  bool detached = false;
+  napi_is_arraybuffer(env, b.buffer, &b.is_ab);
+  if (b.is_ab && napi_is_detached_arraybuffer(env, b.buffer, &detached) == napi_ok && detached)
+    throw_error(env, "E_DETACHED", std::string(fn) + ": the bytes' ArrayBuffer is detached");
+  return b;
+}
+
+const std::uint8_t* job_bytes(Napi::Env env, const BytesArg& b, bool async, bool adopt, Block** hold) {
+  *hold = nullptr;
+  if (!async && b.is_ab) return b.data;
+  if (async && adopt && b.is_ab) *hold = adopt_block(env, b.buffer);
+  if (!*hold) {
+    *hold = block_acquire(b.length ? b.length : 1);
+    if (b.length) std::memcpy((*hold)->data, b.data, b.length);  // empty bytes: data may be null
+  }
+  return static_cast<const std::uint8_t*>((*hold)->data);
 }
 
 }  // namespace ws::binding

@@ -10,6 +10,7 @@
 #include <napi.h>
 
 #include <cstddef>
+#include <cstdint>
 
 #include "../core/buffer.h"
 #include "../core/pool.h"
@@ -22,5 +23,21 @@ Napi::TypedArray to_typed_array(Napi::Env env, Buffer<T>&& buf);
 
 // The block behind `ab` if weightscope created it, with one more reference for the caller; else nullptr.
 Block* adopt_block(Napi::Env env, napi_value ab);
+
+// A Uint8Array argument of a decode call (decodeTensor, decodeGgml), as passed.
+struct BytesArg {
+  const std::uint8_t* data = nullptr;
+  std::size_t length = 0;
+  napi_value buffer = nullptr;  // its ArrayBuffer
+  bool is_ab = false;           // false for a SharedArrayBuffer
+};
+
+// E_DTYPE when `v` is not a Uint8Array, E_DETACHED when its ArrayBuffer is detached (`fn` names the call).
+BytesArg bytes_arg(Napi::Env env, Napi::Value v, const char* fn);
+
+// The bytes the job reads, by the rules of matrix_arg.h: an async call reads an adopted native block in
+// place, or else a copy; so does any call on a SharedArrayBuffer (another thread may write it); a sync
+// call reads the caller's bytes. The block is put in *hold (nullptr when none): the job releases it.
+const std::uint8_t* job_bytes(Napi::Env env, const BytesArg& b, bool async, bool adopt, Block** hold);
 
 }  // namespace ws::binding

@@ -155,32 +155,14 @@ Napi::Value ReadTensor(const Napi::CallbackInfo& info) {
 // decodeTensor(bytes: Uint8Array, dtype, shape, layout, out, flags, token) -> {data, shape}
 Napi::Value DecodeTensor(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  napi_typedarray_type type;
-  std::size_t length = 0, offset = 0;
-  void* data = nullptr;
-  napi_value ab = nullptr;
-  if (!info[0].IsTypedArray() || napi_get_typedarray_info(env, info[0], &type, &length, &data, &ab, &offset) != napi_ok ||
-      type != napi_uint8_array)
-    throw_error(env, "E_DTYPE", "decodeTensor: bytes must be a Uint8Array");
-  bool is_ab = false, detached = false;
-  napi_is_arraybuffer(env, ab, &is_ab);
-  if (is_ab && napi_is_detached_arraybuffer(env, ab, &detached) == napi_ok && detached)
-    throw_error(env, "E_DETACHED", "decodeTensor: the bytes' ArrayBuffer is detached");
+  const BytesArg bytes = bytes_arg(env, info[0], "decodeTensor");
   TensorSpec spec = tensor_spec(info, 1);
-  if (spec.bytes != length)
+  if (spec.bytes != bytes.length)
     throw_error(env, "E_FORMAT", "decodeTensor: the tensor needs " + std::to_string(spec.bytes) + " bytes, got " +
-                                     std::to_string(length));
+                                     std::to_string(bytes.length));
   const CallOptions o = call_options(info, 5);
-  const auto* src = static_cast<const std::uint8_t*>(data);
   Block* hold = nullptr;
-  if (o.async || !is_ab) {  // the same rules as matrix_arg.h: adopt a native block, else copy
-    if (o.async && o.adopt && is_ab) hold = adopt_block(env, ab);
-    if (!hold) {
-      hold = block_acquire(length ? length : 1);
-      if (length) std::memcpy(hold->data, data, length);  // empty bytes: data may be null
-      src = static_cast<const std::uint8_t*>(hold->data);
-    }
-  }
+  const std::uint8_t* src = job_bytes(env, bytes, o.async, o.adopt, &hold);
   return run_job(env, std::make_unique<DecodeTensorJob>(src, hold, std::move(spec)), o);
 }
 

@@ -4,8 +4,9 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, fitPowerLaw, WeightscopeError } from '../src/index.js';
+import { analyze, fitPowerLaw } from '../src/index.js';
 import { listTensors, openModel } from '../src/model/index.js';
+import { formatError } from './helpers/metrics.js';
 import { fixturesDir } from './helpers/reference.js';
 
 const NP = join(fixturesDir, 'numpy');
@@ -16,15 +17,6 @@ const MLP0 = 'Transformer/encoderblock_0/MlpBlock_3/Dense_0/kernel';
 const Q0 = 'Transformer/encoderblock_0/MultiHeadDotProductAttention_1/query/kernel';
 const OUT0 = 'Transformer/encoderblock_0/MultiHeadDotProductAttention_1/out/kernel';
 
-async function formatError(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(WeightscopeError);
-  expect((e as WeightscopeError).code).toBe('E_FORMAT');
-  return (e as Error).message;
-}
 
 async function checkAgainstNumpy(source: string | Uint8Array, want: Want): Promise<void> {
   const r = await analyze(source, { minEvals: 1, precision: 'float64' });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, fitPowerLaw, svdvalsSync, WeightscopeError } from '../src/index.js';
 import { listTensors, openModel } from '../src/model/index.js';
+import { formatError } from './helpers/metrics.js';
 import { fixturesDir } from './helpers/reference.js';
 
 const TF = join(fixturesDir, 'tflite');
@@ -14,15 +15,6 @@ const expected = JSON.parse(fs.readFileSync(join(TF, 'expected.json'), 'utf8')) 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 const FILES = ['float32.tflite', 'float16.tflite', 'dynamic.tflite', 'int8.tflite', 'offset.tflite'];
 
-async function formatError(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(WeightscopeError);
-  expect((e as WeightscopeError).code).toBe('E_FORMAT');
-  return (e as Error).message;
-}
 
 describe('TFLite models from TFLiteConverter', () => {
   for (const f of FILES) {

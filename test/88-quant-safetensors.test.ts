@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeMatrix, listTensors, openModel } from '../src/index.js';
-import { fixturesDir } from './helpers/reference.js';
+import { fixturesDir, maxRelDiff } from './helpers/reference.js';
 
 const Q = join(fixturesDir, 'quant');
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -21,15 +21,6 @@ async function expectedOf(dir: string): Promise<Map<string, { data: Float32Array
   return out;
 }
 
-/** Max |a − b| over max |b|. */
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
-}
 
 const CASES: [string, RegExp, number][] = [
   ['gptq', /^GPTQ int4 \(group 32/, 2],

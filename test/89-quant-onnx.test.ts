@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, analyzeMatrix, listTensors, openModel } from '../src/index.js';
-import { fixturesDir } from './helpers/reference.js';
+import { fixturesDir, maxRelDiff } from './helpers/reference.js';
 
 const D = join(fixturesDir, 'quant', 'onnx');
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -21,14 +21,6 @@ async function expected(prefix: string): Promise<Map<string, Float32Array>> {
   return out;
 }
 
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
-}
 
 const CASES: [string, string, RegExp, number][] = [
   ['model_quantized.onnx', 'dyn', /^ONNX (Gather \+ )?MatMulInteger \(dynamic quantization\)$/, 3],

@@ -48,6 +48,17 @@ export function expectCode(f: () => unknown, code: string): void {
   expect.fail(`expected a WeightscopeError with code ${code}, nothing was thrown`);
 }
 
+/** Awaits `p`, which must reject with a WeightscopeError E_FORMAT; returns its message. */
+export async function formatError(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(WeightscopeError);
+  expect((e as WeightscopeError).code).toBe('E_FORMAT');
+  return (e as Error).message;
+}
+
 export async function expectReject(p: Promise<unknown>, code: string): Promise<void> {
   await expect(p).rejects.toBeInstanceOf(WeightscopeError);
   await expect(p).rejects.toMatchObject({ code });

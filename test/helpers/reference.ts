@@ -28,6 +28,13 @@ export function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>, scale
   return m;
 }
 
+/** max |got − want| over max |want| (element-wise against a reference of the same length). */
+export function maxRelDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  return maxRelErr(got, want, scale);
+}
+
 /** Seeded standard normals (mulberry32 + Box-Muller), for tests that need random matrices. */
 export function randn(n: number, seed = 1, Ctor: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array) {
   const raw = mulberry32(seed);

@@ -94,9 +94,16 @@ function jobsFromLayersModel(model: LayersModelLike, skipped: SkippedTensor[]): 
       const c = kerasViews(cls, leaf, w.shape) ?? (w.shape.length === 2 ? { views: [dense2d(w.shape)] } : undefined);
       if (!c) return skipped.push({ name, reason: `${w.shape.length}-D weight of a ${cls || 'keras'} layer: no matrix view` });
       if ('skip' in c) return skipped.push({ name, reason: c.skip });
-      // one data() per stored weight, shared by its views (the gates of a recurrent kernel)
+      // one data() per stored weight, shared by its views (the gates of a recurrent kernel) and dropped once
+      // the last view has taken its part, so a model's values are not all held until the analysis ends
       let values: Promise<ArrayLike<number>> | undefined;
-      const read = () => (values ??= typeof w.data === 'function' ? w.data() : Promise.resolve(w.dataSync()));
+      let pending = c.views.length;
+      const read = async () => {
+        values ??= typeof w.data === 'function' ? w.data() : Promise.resolve(w.dataSync());
+        const v = values;
+        if (--pending <= 0) values = undefined;
+        return v;
+      };
       for (const v of c.views) {
         jobs.push({
           name: name + v.suffix,

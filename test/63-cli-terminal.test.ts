@@ -14,12 +14,20 @@ const names = join(fixturesDir, 'models', 'names.safetensors');
 const out = join(process.cwd(), 'test', 'output');
 const LAYERS = 15;
 
+let sessions = 0;
+
 /** Runs `command` in a detached tmux pane `width` columns wide; returns the pane once `done` shows in it. */
 async function inTmux(width: number, command: string, done: RegExp, escapes = false): Promise<string> {
-  const sock = `ws-test-${process.pid}-${width}`;
+  // A socket of its own per call: kill-server returns before the old server has gone, and a new session on
+  // the same socket can meet the exiting server ("server exited unexpectedly").
+  const sock = `ws-test-${process.pid}-${width}-${++sessions}`;
   const t = (...args: string[]) => run('tmux', ['-L', sock, ...args]);
   try {
-    const started = await t('new-session', '-d', '-x', String(width), '-y', '80', `${command}; sleep 60`);
+    let started = await t('new-session', '-d', '-x', String(width), '-y', '80', `${command}; sleep 60`);
+    for (let retry = 0; started.status !== 0 && /server exited/.test(started.stderr) && retry < 3; retry++) {
+      await new Promise((r) => setTimeout(r, 500)); // a loaded machine: the server died starting; start it again
+      started = await t('new-session', '-d', '-x', String(width), '-y', '80', `${command}; sleep 60`);
+    }
     if (started.status !== 0) throw new Error(started.stderr);
     const deadline = Date.now() + 60_000;
     for (;;) {

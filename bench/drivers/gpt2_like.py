@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A GPT-2-small-shaped F16 safetensors checkpoint for `npm run bench:model`, generated from a seed.
 
-    gpt2_like.py --out FILE [--blocks 12] [--seed 2024]
+    gpt2_like.py --out FILE [--blocks 12] [--width 768] [--seed 2024]
 
-Tensors (Hugging Face GPT-2 names and shapes; Conv1D weights are stored (in, out)):
+Tensors (Hugging Face GPT-2 names and shapes; Conv1D weights are stored (in, out)); the shapes below are for
+--width 768 (GPT-2 small); --width D scales every 768 to D (D = 2048 with 16 blocks: a 1B-parameter shape):
   wte.weight                 50257 x 768   (token embedding)
   h.{i}.attn.c_attn.weight     768 x 2304
   h.{i}.attn.c_proj.weight     768 x 768
@@ -27,11 +28,10 @@ import time
 
 import numpy as np
 
-D_MODEL = 768
 VOCAB = 50257
 
 
-def layout(blocks):
+def layout(blocks, D_MODEL=768):
     """(name, shape) in file order; matrices and vectors as in a GPT-2 checkpoint."""
     out = [("wte.weight", (VOCAB, D_MODEL))]
     for i in range(blocks):
@@ -74,16 +74,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--blocks", type=int, default=12)
+    ap.add_argument("--width", type=int, default=768)
     ap.add_argument("--seed", type=int, default=2024)
     a = ap.parse_args()
     t0 = time.perf_counter()
-    items = layout(a.blocks)
+    items = layout(a.blocks, a.width)
     header, offset = {}, 0
     for name, shape in items:
         n = int(np.prod(shape)) * 2
         header[name] = {"dtype": "F16", "shape": list(shape), "data_offsets": [offset, offset + n]}
         offset += n
-    header["__metadata__"] = {"format": "pt", "generator": f"bench/drivers/gpt2_like.py --blocks {a.blocks} --seed {a.seed}"}
+    header["__metadata__"] = {"format": "pt", "generator": f"bench/drivers/gpt2_like.py --blocks {a.blocks} --width {a.width} --seed {a.seed}"}
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 8)  # data starts 8-byte aligned, as the reference writer does
     with open(a.out, "wb") as f:

@@ -136,6 +136,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<DecodeGgml>(env, exports, "decodeGgml");
   add<Dequantize>(env, exports, "dequantize");
   add<Snapshot>(env, exports, "snapshot");
+  add<ContentDigest>(env, exports, "contentDigest");
   add<Cancel>(env, exports, "cancel");
   add<CudaProbe>(env, exports, "cudaProbe");
   add<CudaMemInfo>(env, exports, "cudaMemInfo");

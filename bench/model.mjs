@@ -90,6 +90,7 @@ async function measureConfig(file, cfg, opts) {
 
 async function main() {
   if (process.argv[2] === 'scale') return (await import('./scale.mjs')).main(process.argv.slice(3)); // issue 17: bench/scale.mjs
+  if (process.argv[2] === 'floor') return (await import('./floor.mjs')).main(process.argv.slice(3)); // bench/floor.mjs
   let opts;
   try {
     opts = parseModelArgs(process.argv.slice(2));

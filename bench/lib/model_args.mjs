@@ -18,6 +18,9 @@ export const MODEL_HELP = `usage: npm run bench:model -- [options]
   npm run bench:model -- scale [--div D] [--layers L] [--files F] [--threads T]
                      the scaling bench (bench/scale.mjs): a Llama-2-7B-shaped BF16 sharded checkpoint, one
                      process vs two --shard processes + merge, time per Σ n²m, 70B projection
+  npm run bench:model -- floor [--shapes gpt2-4,gpt2,1b] [--reps R] [--python]
+                     analyze() through the Gram route vs the syrk + syevd floor in the same run (bench/floor.mjs),
+                     on GPT-2-shaped checkpoints up to a 1B-parameter shape
 `;
 
 export function parseModelArgs(argv) {

@@ -54,6 +54,8 @@ export interface RawBinding {
   dequantize(op: number, params: number[], inputs: Uint8Array[], flags: number, token: number): Maybe<{ data: Float32Array; shape: [number, number] }>;
   /** A copy in native memory (precision 0 as is, 1 float32, 2 float64). */
   snapshot(data: FloatArray, rows: number, cols: number, precision: number): FloatArray;
+  /** An uninitialised native-backed array of `count` elements (float64 when f64), from the pool. */
+  allocate(count: number, f64: boolean): FloatArray;
   /** 128-bit content digest of the bytes (native/core/digest.h), as 32 hex digits. */
   contentDigest(bytes: Uint8Array, flags: number, token: number): Maybe<string>;
   /** Drops the job of `token` if it is still queued (true). */

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, listTensors, openModel, type LayersModelLike } from '../src/index.js';
-import { isAdopted } from '../src/linalg/internal.js';
+import { isAdopted, snapshotInSlices } from '../src/linalg/internal.js';
 import { loadRange } from '../src/model/native-load.js';
 import { Prefetcher } from '../src/model/pipeline.js';
 import type { Job } from '../src/model/jobs.js';
@@ -140,5 +140,46 @@ describe('analyze() with a signal', () => {
     await expect(analyze(model, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     expect(reads).toBe(0);
     await expect(analyze(model, { signal: {} as AbortSignal })).rejects.toMatchObject({ code: 'E_OPTION' });
+  });
+});
+
+describe('snapshotInSlices: the copy of an in-memory layer, a slice per turn of the event loop', () => {
+  const SLICE = 1 << 18;
+
+  it('equals the input at every length around the slice size, converted as TypedArray conversion does', async () => {
+    for (const n of [1, SLICE - 1, SLICE, SLICE + 1, 3 * SLICE + 5]) {
+      const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 1e3 + i);
+      const b = Float64Array.from({ length: n }, (_, i) => Math.cos(i * 0.11) * 1e-3 + 1e30 * (i % 7 === 0 ? 1 : 0));
+      for (const [src, p, want] of [
+        [a, undefined, a],
+        [a, 'float64', Float64Array.from(a)],
+        [b, undefined, b],
+        [b, 'float32', Float32Array.from(b, Math.fround)],
+      ] as const) {
+        const out = await snapshotInSlices(src, p);
+        expect(out.constructor).toBe(want.constructor);
+        expect(isAdopted(out)).toBe(true);
+        expect(out.length).toBe(n);
+        let bad = 0;
+        for (let i = 0; i < n; i++) if (!Object.is(out[i], want[i])) bad++;
+        expect(bad, `n ${n}, precision ${p}`).toBe(0);
+      }
+    }
+  });
+
+  it('yields between slices (other tasks run during a large copy) and says E_DETACHED when the input is transferred meanwhile', async () => {
+    const a = new Float32Array(8 * SLICE).fill(1);
+    // a task that re-queues itself runs once per turn of the loop: it runs between the slices
+    let ticks = 0;
+    let on = true;
+    const tick = () => on && (ticks++, setImmediate(tick));
+    setImmediate(tick);
+    await snapshotInSlices(a);
+    on = false;
+    expect(ticks).toBeGreaterThanOrEqual(7);
+    const b = new Float32Array(8 * SLICE).fill(2);
+    const pending = snapshotInSlices(b);
+    setImmediate(() => structuredClone(b.buffer, { transfer: [b.buffer] }));
+    await expect(pending).rejects.toMatchObject({ code: 'E_DETACHED' });
   });
 });

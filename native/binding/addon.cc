@@ -137,6 +137,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Dequantize>(env, exports, "dequantize");
   add<Snapshot>(env, exports, "snapshot");
   add<ContentDigest>(env, exports, "contentDigest");
+  add<Allocate>(env, exports, "allocate");
   add<Cancel>(env, exports, "cancel");
   add<CudaProbe>(env, exports, "cudaProbe");
   add<CudaMemInfo>(env, exports, "cudaMemInfo");

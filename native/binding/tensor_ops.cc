@@ -1,4 +1,4 @@
-// readTensor / decodeTensor (I/O-class jobs: they never take a CPU slot) and snapshot.
+// readTensor / decodeTensor (I/O-class jobs: they never take a CPU slot), snapshot and allocate.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -164,6 +164,16 @@ Napi::Value DecodeTensor(const Napi::CallbackInfo& info) {
   Block* hold = nullptr;
   const std::uint8_t* src = job_bytes(env, bytes, o.async, o.adopt, &hold);
   return run_job(env, std::make_unique<DecodeTensorJob>(src, hold, std::move(spec)), o);
+}
+
+// allocate(count, f64) -> an uninitialised native-backed Float32Array/Float64Array of `count` elements, from
+// the pool (warm pages when a block of that size was released): the destination of a copy that JavaScript
+// fills in slices, yielding to the event loop between them (model/pipeline.ts).
+Napi::Value Allocate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t n = static_cast<std::size_t>(safe_uint(env, info[0], "count"));
+  if (info[1].ToBoolean().Value()) return to_typed_array(env, Buffer<double>(n));
+  return to_typed_array(env, Buffer<float>(n));
 }
 
 // snapshot(data, rows, cols, precision) -> a native-backed copy (converted to the precision)

@@ -7,26 +7,26 @@
 // in-memory list, a tfjs model's data, a reader that decodes in JavaScript) is copied once, by a native
 // snapshot, into owned memory.
 import type { WeightInput } from '../esd/weights.js';
-import { isAdopted, snapshot } from '../linalg/internal.js';
+import { isAdopted, snapshotInSlices } from '../linalg/internal.js';
 import type { Job } from './jobs.js';
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type Precision = 'float32' | 'float64' | undefined;
 
-/** `W` as owned memory of the wanted precision: as is when it already is, else one native copy. */
-export function owned(W: WeightInput, precision: Precision): WeightInput {
+/**
+ * `W` as owned memory of the wanted precision: as is when it already is, else one native copy, filled a
+ * slice at a time with turns of the event loop in between (an in-memory 2048² float32 layer, or a tfjs
+ * weight's data(), copied in one go held the loop ~100 ms: its pages are fresh).
+ */
+export async function owned(W: WeightInput, precision: Precision): Promise<WeightInput> {
   const d = W.data;
   // anything else is left for analyzeMatrix to refuse with its own message
   if (!(d instanceof Float32Array || d instanceof Float64Array) || !Array.isArray(W.shape) || (W.shape as readonly number[]).length === 0) return W;
   if (!W.shape.every((v) => Number.isSafeInteger(v) && v > 0) || W.shape.reduce((a, b) => a * b, 1) !== d.length) return W;
   const same = precision === undefined || (precision === 'float64') === d instanceof Float64Array;
   if (same && isAdopted(d)) return W;
-  // snapshot takes a matrix: a 4-D kernel is copied as (shape[0], rest) and keeps its own shape
-  const rows = W.shape[0];
-  const cols = d.length / rows;
-  const m = snapshot({ data: d, shape: [rows, cols] }, precision);
-  return { data: m.data, shape: W.shape } as WeightInput;
+  return { data: await snapshotInSlices(d, precision), shape: W.shape } as WeightInput;
 }
 
 /**

@@ -29,9 +29,21 @@ const ROLES: [RegExp, number][] = [
 ];
 const NEUTRAL = 50;
 
+/** Roles already looked up: a model repeats a few dozen segments (h, attn, weight) across every name. */
+const roleCache = new Map<string, number>();
+
 function role(seg: string): number {
-  for (const [re, r] of ROLES) if (re.test(seg)) return r;
-  return NEUTRAL;
+  let r = roleCache.get(seg);
+  if (r !== undefined) return r;
+  r = NEUTRAL;
+  for (const [re, v] of ROLES)
+    if (re.test(seg)) {
+      r = v;
+      break;
+    }
+  if (roleCache.size >= 4096) roleCache.clear(); // bounded: names with unique segments cannot grow it
+  roleCache.set(seg, r);
+  return r;
 }
 
 const DIGITS = /^\d+$/;
@@ -70,10 +82,18 @@ function compareSegment(a: string, b: string): number {
   return role(a) - role(b) || naturalCompare(a, b);
 }
 
+/** A name's segments, what compareNameSegments compares: split once per name when sorting many. */
+export function nameSegments(name: string): string[] {
+  return name.split(/[./]/);
+}
+
 /** Orders two tensor names by their place in the network (see the header). */
 export function compareNames(a: string, b: string): number {
-  const sa = a.split(/[./]/);
-  const sb = b.split(/[./]/);
+  return compareNameSegments(a, nameSegments(a), b, nameSegments(b));
+}
+
+/** compareNames on names already split by nameSegments. */
+export function compareNameSegments(a: string, sa: readonly string[], b: string, sb: readonly string[]): number {
   for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
     const c = compareSegment(sa[i], sb[i]);
     if (c !== 0) return c;

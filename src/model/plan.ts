@@ -6,20 +6,29 @@
 // - layer ids: model order is the format's own order where it has one (ONNX graph order, tfjs manifest order),
 //   else the order of the names (order.ts), and the plan is sorted by it.
 import { SKIP } from './classify.js';
-import { compareNames } from './order.js';
+import { compareNameSegments, nameSegments } from './order.js';
 import { makeUnique } from './unique.js';
 import type { DraftPlan, DraftTensor, ModelPlan, PlannedTensor, ReadOptions } from './types.js';
 
 /** The format's order first; tensors without one after, by name. Ties keep the reader's order (parts of one tensor). */
-function byModelOrder(a: DraftTensor, b: DraftTensor): number {
-  if (a.order !== undefined && b.order !== undefined) return a.order - b.order;
-  if (a.order !== undefined || b.order !== undefined) return a.order !== undefined ? -1 : 1;
-  return compareNames(a.info.name, b.info.name);
+function byModelOrder(a: Keyed, b: Keyed): number {
+  if (a.d.order !== undefined && b.d.order !== undefined) return a.d.order - b.d.order;
+  if (a.d.order !== undefined || b.d.order !== undefined) return a.d.order !== undefined ? -1 : 1;
+  return compareNameSegments(a.d.info.name, a.segs, b.d.info.name, b.segs);
+}
+
+/** A draft with its name split once (a sort compares each name ~log n times). */
+interface Keyed {
+  d: DraftTensor;
+  segs: string[];
 }
 
 export function finishPlan(draft: DraftPlan, opts: ReadOptions): ModelPlan {
   // Stable sort (Array.prototype.sort is stable): equal keys keep the reader's order.
-  const drafts = draft.drafts.slice().sort(byModelOrder);
+  const drafts = draft.drafts
+    .map((d): Keyed => ({ d, segs: d.order === undefined ? nameSegments(d.info.name) : [] }))
+    .sort(byModelOrder)
+    .map((k) => k.d);
   const byKey = new Map<string, { draft: DraftTensor; aliases: string[] }>();
   const kept: { draft: DraftTensor; aliases: string[] }[] = [];
   for (const d of drafts) {

@@ -56,6 +56,8 @@ export interface RawBinding {
   snapshot(data: FloatArray, rows: number, cols: number, precision: number): FloatArray;
   /** An uninitialised native-backed array of `count` elements (float64 when f64), from the pool. */
   allocate(count: number, f64: boolean): FloatArray;
+  /** Detaches a native-backed array and gives its block back to the pool now; false when not one of ours. */
+  release(data: ArrayBufferView): boolean;
   /** 128-bit content digest of the bytes (native/core/digest.h), as 32 hex digits. */
   contentDigest(bytes: Uint8Array, flags: number, token: number): Maybe<string>;
   /** Drops the job of `token` if it is still queued (true). */

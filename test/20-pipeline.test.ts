@@ -3,8 +3,8 @@
 // Fixtures: test/fixtures/pipeline/generate_pipeline.py (official safetensors writer; numpy widens the reference).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, listTensors, openModel, type LayersModelLike } from '../src/index.js';
-import { isAdopted, snapshotInSlices } from '../src/linalg/internal.js';
+import { analyze, listTensors, nativeStats, openModel, svdvals, svdvalsSync, type LayersModelLike } from '../src/index.js';
+import { isAdopted, release, snapshot, snapshotInSlices } from '../src/linalg/internal.js';
 import { loadRange } from '../src/model/native-load.js';
 import { Prefetcher } from '../src/model/pipeline.js';
 import type { Job } from '../src/model/jobs.js';
@@ -181,5 +181,34 @@ describe('snapshotInSlices: the copy of an in-memory layer, a slice per turn of 
     const pending = snapshotInSlices(b);
     setImmediate(() => structuredClone(b.buffer, { transfer: [b.buffer] }));
     await expect(pending).rejects.toMatchObject({ code: 'E_DETACHED' });
+  });
+});
+
+describe('release: a layer\'s native block goes back to the pool when analyze() is done with it, not at GC', () => {
+  it('detaches the array; a job already reading it keeps its own reference and gives the right answer', async () => {
+    const src = Float64Array.from({ length: 300 * 200 }, (_, i) => Math.sin(i * 0.7));
+    const want = svdvalsSync({ data: src, shape: [300, 200] });
+    const m = snapshot({ data: src, shape: [300, 200] });
+    const pending = svdvals(m);
+    release(m.data);
+    expect(m.data.length).toBe(0); // detached: nothing can read the memory through it any more
+    expect(isAdopted(m.data)).toBe(false);
+    expect(Array.from(await pending)).toEqual(Array.from(want));
+    release(m.data); // twice: nothing more happens
+    const mine = new Float64Array(4);
+    release(mine); // not weightscope's: untouched
+    expect(mine.length).toBe(4);
+  });
+
+  it('after analyze() of in-memory layers, none of the layers\' copies is still held (no GC needed)', async () => {
+    const layers = Array.from({ length: 3 }, (_, k) => ({
+      name: `l${k}.weight`,
+      W: { data: Float32Array.from({ length: 512 * 384 }, (_, i) => Math.sin(i * (0.3 + k))), shape: [512, 384] as [number, number] },
+    }));
+    const before = nativeStats().liveBytes;
+    const r = await analyze(layers);
+    expect(r.layers).toHaveLength(3);
+    // what is left is small results waiting for GC (singular values: a few KiB), not the 768 KiB layer copies
+    expect(nativeStats().liveBytes - before).toBeLessThan((512 * 384 * 4) / 8);
   });
 });

@@ -138,6 +138,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Snapshot>(env, exports, "snapshot");
   add<ContentDigest>(env, exports, "contentDigest");
   add<Allocate>(env, exports, "allocate");
+  add<Release>(env, exports, "release");
   add<Cancel>(env, exports, "cancel");
   add<CudaProbe>(env, exports, "cudaProbe");
   add<CudaMemInfo>(env, exports, "cudaMemInfo");

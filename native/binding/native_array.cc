@@ -10,11 +10,18 @@
 namespace ws::binding {
 namespace {
 
-// Base address -> block, for every live external ArrayBuffer we made. Never destroyed (finalizers of
+// What one external ArrayBuffer holds: its block, until the finalizer or release_now() gives it back (then
+// null). The finalizer's hint, so that a buffer released early and a later one at the same address are
+// never confused.
+struct Holder {
+  Block* block;
+};
+
+// Base address -> holder, for every live external ArrayBuffer we made. Never destroyed (finalizers of
 // other environments may run while the process exits).
 struct Registry {
   std::mutex mu;
-  std::unordered_map<const void*, Block*> blocks;
+  std::unordered_map<const void*, Holder*> blocks;
 };
 Registry& registry() {
   static Registry* r = new Registry();
@@ -22,13 +29,18 @@ Registry& registry() {
 }
 
 void finalize(napi_env, void* data, void* hint) {
-  auto* b = static_cast<Block*>(hint);
+  auto* h = static_cast<Holder*>(hint);
+  Block* b = nullptr;
   {
     Registry& r = registry();
     std::lock_guard<std::mutex> lk(r.mu);
-    r.blocks.erase(data);
+    auto it = r.blocks.find(data);
+    if (it != r.blocks.end() && it->second == h) r.blocks.erase(it);
+    b = h->block;
+    h->block = nullptr;
   }
   block_release(b);
+  delete h;
 }
 
 }  // namespace
@@ -41,14 +53,15 @@ Napi::TypedArray to_typed_array(Napi::Env env, Buffer<T>&& buf) {
     ab = Napi::ArrayBuffer::New(env, 0);
   } else {
     Block* b = buf.release_block();
+    auto* h = new Holder{b};
     {
       Registry& r = registry();
       std::lock_guard<std::mutex> lk(r.mu);
-      r.blocks[b->data] = b;
+      r.blocks[b->data] = h;
     }
-    const napi_status st = napi_create_external_arraybuffer(env, b->data, n * sizeof(T), finalize, b, &ab);
+    const napi_status st = napi_create_external_arraybuffer(env, b->data, n * sizeof(T), finalize, h, &ab);
     if (st != napi_ok) {
-      finalize(env, b->data, b);
+      finalize(env, b->data, h);
       NAPI_THROW_IF_FAILED(env, st, Napi::TypedArray());
     }
   }
@@ -72,9 +85,29 @@ Block* adopt_block(Napi::Env env, napi_value ab) {
   Registry& r = registry();
   std::lock_guard<std::mutex> lk(r.mu);
   auto it = r.blocks.find(data);
-  if (it == r.blocks.end()) return nullptr;
-  block_ref(it->second);
-  return it->second;
+  if (it == r.blocks.end() || !it->second->block) return nullptr;
+  block_ref(it->second->block);
+  return it->second->block;
+}
+
+bool release_now(Napi::Env env, napi_value ab) {
+  void* data = nullptr;
+  std::size_t len = 0;
+  if (napi_get_arraybuffer_info(env, ab, &data, &len) != napi_ok || !data) return false;
+  Block* b = nullptr;
+  {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lk(r.mu);
+    auto it = r.blocks.find(data);
+    if (it == r.blocks.end() || !it->second->block) return false;
+    // detached first: from here JavaScript cannot reach the memory, so the block may go back to the pool
+    if (napi_detach_arraybuffer(env, ab) != napi_ok) return false;
+    b = it->second->block;
+    it->second->block = nullptr;
+    r.blocks.erase(it);
+  }
+  block_release(b);  // jobs still reading it hold references of their own
+  return true;
 }
 
 BytesArg bytes_arg(Napi::Env env, Napi::Value v, const char* fn) {

@@ -24,6 +24,11 @@ Napi::TypedArray to_typed_array(Napi::Env env, Buffer<T>&& buf);
 // The block behind `ab` if weightscope created it, with one more reference for the caller; else nullptr.
 Block* adopt_block(Napi::Env env, napi_value ab);
 
+// Detaches `ab` (one of ours) and gives its block back now, rather than when V8 collects it: analyze()
+// drops each layer this way, so the next layer's buffer comes from the pool with its pages mapped. False
+// (nothing done) when `ab` is not an ArrayBuffer weightscope made, or was already released.
+bool release_now(Napi::Env env, napi_value ab);
+
 // A Uint8Array argument of a decode call (decodeTensor, decodeGgml), as passed.
 struct BytesArg {
   const std::uint8_t* data = nullptr;

@@ -22,6 +22,7 @@ Napi::Value DecodeGgml(const Napi::CallbackInfo& info);
 Napi::Value Dequantize(const Napi::CallbackInfo& info);    // quant_op.cc
 Napi::Value Snapshot(const Napi::CallbackInfo& info);      // (data, rows, cols, precision) -> typed array
 Napi::Value Allocate(const Napi::CallbackInfo& info);      // (count, f64) -> uninitialised native typed array
+Napi::Value Release(const Napi::CallbackInfo& info);       // (typedArray) -> its block given back now (detached)
 Napi::Value ContentDigest(const Napi::CallbackInfo& info); // (bytes, flags, token) -> 32 hex digits (digest_op.cc)
 Napi::Value CudaProbe(const Napi::CallbackInfo& info);     // (dirs[]) -> what the CUDA loader found
 Napi::Value CudaMemInfo(const Napi::CallbackInfo& info);   // () -> {free, total} bytes of device 0, or null

@@ -1,4 +1,4 @@
-// readTensor / decodeTensor (I/O-class jobs: they never take a CPU slot), snapshot and allocate.
+// readTensor / decodeTensor (I/O-class jobs: they never take a CPU slot), snapshot, allocate and release.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -174,6 +174,14 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
   const std::size_t n = static_cast<std::size_t>(safe_uint(env, info[0], "count"));
   if (info[1].ToBoolean().Value()) return to_typed_array(env, Buffer<double>(n));
   return to_typed_array(env, Buffer<float>(n));
+}
+
+// release(typedArray) -> whether its native block was given back now (the array is detached: see
+// native_array.h release_now)
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray()) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, release_now(env, info[0].As<Napi::TypedArray>().ArrayBuffer()));
 }
 
 // snapshot(data, rows, cols, precision) -> a native-backed copy (converted to the precision)

@@ -73,3 +73,15 @@ export async function snapshotInSlices<A extends FloatArray>(data: A, precision?
   }
   return adopt(out);
 }
+
+/**
+ * Gives an adopted array's native block back to the pool now (the array is detached: reading it afterwards
+ * sees length 0), instead of whenever V8 collects it. analyze() drops each layer so, once analysed: V8 is
+ * in no hurry to collect a small object holding a large external buffer, so the next layer got fresh
+ * pages (page faults on every layer) instead of the warm block. Only for arrays no user code can reach.
+ */
+export function release(a: ArrayBufferView): void {
+  if (!adopted.has(a)) return;
+  adopted.delete(a);
+  native.release(a);
+}

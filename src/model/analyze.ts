@@ -7,7 +7,7 @@ import type { WeightInput } from '../esd/weights.js';
 import { skipReason } from '../esd/limits.js';
 import { WeightscopeError } from '../errors.js';
 import { analyzeMatrix, summarize, type LayerReport, type AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
-import { throwIfAborted } from '../linalg/internal.js';
+import { release, throwIfAborted } from '../linalg/internal.js';
 import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
 import { contentKey, sameDataReason } from './dedupe.js';
@@ -117,17 +117,22 @@ async function runOne(job: Job, load: () => Promise<WeightInput>, s: Settings, s
     return null;
   }
   const W = await load();
-  const key = (meta.key = await contentKey(W, job.kind, job.layout));
-  const first = seen.get(key);
-  if (first) {
-    const r = await first.result;
-    if (r) r.aliases = [...(r.aliases ?? []), job.name, ...(job.aliases ?? [])];
-    else skipped.push({ name: job.name, reason: sameDataReason(first.name) });
-    return null;
+  try {
+    const key = (meta.key = await contentKey(W, job.kind, job.layout));
+    const first = seen.get(key);
+    if (first) {
+      const r = await first.result;
+      if (r) r.aliases = [...(r.aliases ?? []), job.name, ...(job.aliases ?? [])];
+      else skipped.push({ name: job.name, reason: sameDataReason(first.name) });
+      return null;
+    }
+    const result = analyseLoaded(job, W, s, skipped, esd);
+    seen.set(key, { name: job.name, result });
+    return await result;
+  } finally {
+    // the layer's data is analyze()'s own (read or copied for it): its block goes back to the pool now
+    release(W.data);
   }
-  const result = analyseLoaded(job, W, s, skipped, esd);
-  seen.set(key, { name: job.name, result });
-  return result;
 }
 
 async function analyseLoaded(job: Job, W: WeightInput, s: Settings, skipped: SkippedTensor[], esd?: Map<string, Float64Array>): Promise<LayerResult | null> {

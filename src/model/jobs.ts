@@ -4,7 +4,7 @@
 import type { WeightInput } from '../esd/weights.js';
 import { fail } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { adopt, decodeTensor, isAdopted, snapshotInSlices } from '../linalg/internal.js';
+import { adopt, decodeTensor, isAdopted, release, snapshotInSlices } from '../linalg/internal.js';
 import { planModel } from './reader.js';
 import { compareNames } from './order.js';
 import { dense2d, kerasViews } from './keras-views.js';
@@ -70,7 +70,12 @@ async function tfjsWeight(values: ArrayLike<number>, shape: number[], transpose:
   const own = isAdopted(f32) ? f32 : ((await snapshotInSlices(f32)) as Float32Array);
   if (!transpose && want?.as !== 'float64') return { data: own, shape } as unknown as WeightInput;
   const bytes = adopt(new Uint8Array(own.buffer, own.byteOffset, own.byteLength));
-  const t = await decodeTensor(bytes, { dtype: 'F32', shape, ...(transpose ? { layout: 'transpose' as const } : {}), ...(want?.as ? { as: want.as } : {}), ...(want?.signal ? { signal: want.signal } : {}) });
+  let t;
+  try {
+    t = await decodeTensor(bytes, { dtype: 'F32', shape, ...(transpose ? { layout: 'transpose' as const } : {}), ...(want?.as ? { as: want.as } : {}), ...(want?.signal ? { signal: want.signal } : {}) });
+  } finally {
+    if (own !== f32) release(own); // the copy made here: its block back to the pool once decoded
+  }
   return { data: t.data, shape: t.shape } as unknown as WeightInput;
 }
 

@@ -19,6 +19,8 @@ namespace {
 // that is not kept goes back to the system at once (malloc would keep it in a per-thread arena: the
 // scheduler's threads free what the JavaScript thread allocated, and RSS crept up with no leak).
 constexpr std::size_t kPoolMinBytes = 64 << 10;
+// Blocks from this size on are advised for transparent huge pages (try_allocate).
+constexpr std::size_t kHugeMinBytes = std::size_t(4) << 20;
 constexpr std::size_t kAlign = 64;
 constexpr auto kMaxIdle = std::chrono::seconds(30);
 
@@ -115,7 +117,15 @@ class Pool {
       return posix_memalign(&p, kAlign, cap ? cap : 1) == 0 ? p : nullptr;
     }
     void* p = mmap(nullptr, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? nullptr : p;
+    if (p == MAP_FAILED) return nullptr;
+#ifdef MADV_HUGEPAGE
+    // Large blocks are written in full (a layer, a widened copy): with transparent huge pages their first
+    // touch is one fault per 2 MiB instead of per 4 KiB. On the 2-core VM this project is measured on, a
+    // fresh 309 MiB float64 embedding took ~1 s to fault in, ~50 ms with the advice (bench/README.md).
+    // Advisory: ignored where THP is off.
+    if (cap >= kHugeMinBytes) madvise(p, cap, MADV_HUGEPAGE);
+#endif
+    return p;
   }
 
   static void unmap(void* p, std::size_t cap) {

@@ -104,6 +104,8 @@ export interface Settings {
   nameOk: (name: string) => boolean;
   concurrency: number;
   signal?: AbortSignal;
+  /** The analyzeMatrix options every layer shares (limits, fit choices, method, backend, metric groups), resolved once. */
+  matrix: Readonly<Omit<MatrixOptions, 'name' | 'layerType' | 'layout' | 'storedDtype'>>;
 }
 
 /**
@@ -143,5 +145,13 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
   // Up front: per layer, a missing GPU would only list every layer as skipped.
   if (requestedBackend(o) === 'cuda') requireCuda('analyze: ');
   const signal = checkSignal(o.signal, 'analyze');
-  return { o, metrics: new Set(metrics), nameOk: nameFilter(o.layers), concurrency, ...(signal ? { signal } : {}) };
+  const groups = new Set(metrics);
+  const matrix: Record<string, unknown> = {
+    mpFit: groups.has('mp'),
+    randomize: groups.has('traps'),
+    farms: groups.has('farms') ? (o.farms ?? 'default') : false,
+  };
+  for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'method', 'backend'] as const)
+    if (o[k] !== undefined) matrix[k] = o[k];
+  return { o, metrics: groups, nameOk: nameFilter(o.layers), concurrency, matrix: matrix as Settings['matrix'], ...(signal ? { signal } : {}) };
 }

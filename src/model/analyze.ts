@@ -143,17 +143,13 @@ async function analyseLoaded(job: Job, W: WeightInput, s: Settings, skipped: Ski
     return null;
   }
   const mo: MatrixOptions = {
+    ...s.matrix,
     name: job.name,
     layerType: lt,
-    mpFit: metrics.has('mp'),
-    randomize: metrics.has('traps'),
-    farms: metrics.has('farms') ? (o.farms ?? 'default') : false,
     keepEsd: metrics.has('rank') || metrics.has('fit-quality') || !!esd,
   };
   if (job.storedDtype !== undefined) mo.storedDtype = job.storedDtype;
   if (lt === 'conv2d' && job.layout) mo.layout = job.layout;
-  for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'method', 'backend'] as const)
-    if (o[k] !== undefined) (mo as Record<string, unknown>)[k] = o[k];
   let report: LayerReport;
   try {
     report = await analyzeMatrix(W, mo);

@@ -131,9 +131,6 @@ function plan(W: WeightInput, opts: EsdOptions | undefined, fn: string): Plan {
  * entries near 1e-30 gave Gram eigenvalues of 0). The eigenvalues are multiplied by 2^(2e) in assemble().
  */
 function gramSlices(slices: Matrix[]): { slices: Matrix[]; e: number } {
-  // One slice: the native route picks its own power-of-two scale where syrk would under- or overflow
-  // (gram_scale.h), so a JavaScript pass over the whole layer (~4 ms a 768x3072 float64 layer) is not needed.
-  if (slices.length === 1) return { slices, e: 0 };
   let top = 0;
   for (const m of slices) top = Math.max(top, maxAbs(m.data));
   const e = exponentOf(top);

@@ -52,7 +52,8 @@ export function snapshot(m: unknown, precision?: 'float32' | 'float64'): Matrix 
 /** Elements copied between two yields by snapshotInSlices (1 MiB of float32: ~0.3 ms, page faults included). */
 const SLICE = 1 << 18;
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** One turn of the event loop (setImmediate): how weightscope's long JavaScript work lets other tasks run. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * snapshot() for callers that read their input over time anyway (analyze() streams its layers): the same

@@ -5,7 +5,7 @@ export { resolveContext, withSignal, type LinalgContext, type ContextOptions } f
 export { svdvalsIn, svdvalsInSync, svdIn, svdInSync, type SvdvalsResult } from './svd.js';
 export { eigvalshIn, gramIn, gramEigvalshIn } from './eig.js';
 export { svdvalsBatchIn } from './batch.js';
-export { snapshot, snapshotInSlices, adopt, disown, isAdopted, release } from './adopt.js';
+export { snapshot, snapshotInSlices, adopt, disown, isAdopted, release, yieldToLoop } from './adopt.js';
 export { abortError, throwIfAborted, checkSignal } from './abort.js';
 export { readTensor, decodeTensor, decodeTensorSync, type TensorSpec, type DecodedTensor, type StoredDtype, type TensorLayout } from './tensor.js';
 export { readGgml, decodeGgml, type GgmlResult } from './ggml.js';

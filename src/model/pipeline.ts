@@ -7,10 +7,8 @@
 // in-memory list, a tfjs model's data, a reader that decodes in JavaScript) is copied once, by a native
 // snapshot, into owned memory.
 import type { WeightInput } from '../esd/weights.js';
-import { isAdopted, snapshotInSlices } from '../linalg/internal.js';
+import { isAdopted, snapshotInSlices, yieldToLoop } from '../linalg/internal.js';
 import type { Job } from './jobs.js';
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type Precision = 'float32' | 'float64' | undefined;
 

@@ -9,6 +9,7 @@ import { eigenvalueResolution, STORED_DTYPES } from '../../esd/resolution.js';
 import { fitMarchenkoPastur, type MpFit } from '../../fit/mp.js';
 import { fitPowerLaw, type PowerLawOptions } from '../../fit/powerlaw.js';
 import { checkOptions } from '../../linalg/options.js';
+import { yieldToLoop } from '../../linalg/internal.js';
 import { farmsFit, farmsFitSync, type FarmsFit, type FarmsFitOptions } from './farms.js';
 import { matrixRank, normMetrics } from './norms.js';
 import { withJSON, type LayerReport } from './report.js';
@@ -148,8 +149,6 @@ function powerLawOf(p: Parsed, e: EsdResult): Fits['fit'] {
 function mpOf(p: Parsed, e: EsdResult): MpFit | null {
   return p.mpFit ? fitMarchenkoPastur(e.evals, { Q: e.Q, M: e.M }) : null;
 }
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The fits with a yield before each: each is a few ms of JavaScript on a 2048-eigenvalue ESD. */
 async function fitsAsync(p: Parsed, e: EsdResult): Promise<Fits | null> {

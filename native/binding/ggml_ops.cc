@@ -71,16 +71,14 @@ struct Spent {
   }
 };
 
-// A large output is written once, in full: ask for transparent huge pages and fault it in with one call
-// instead of one trap per 4 KiB page as the kernels first touch it (most of the cost of a fresh 100 MB output;
-// a block that comes warm from the pool is already mapped). Advisory: ignored where unsupported.
+// A large output is written once, in full: fault it in with one call instead of one trap per page as the
+// kernels first touch it (most of the cost of a fresh 100 MB output; a block that comes warm from the pool is
+// already mapped). The pool has already advised such blocks for transparent huge pages (core/pool.cc).
+// Advisory: ignored where unsupported.
 void prefault(void* p, std::size_t bytes) {
   constexpr std::size_t kMin = std::size_t(4) << 20, kPage = 4096;
   if (bytes < kMin || reinterpret_cast<std::uintptr_t>(p) % kPage != 0) return;
   const std::size_t len = bytes / kPage * kPage;
-#ifdef MADV_HUGEPAGE
-  madvise(p, len, MADV_HUGEPAGE);
-#endif
 #ifdef MADV_POPULATE_WRITE
   madvise(p, len, MADV_POPULATE_WRITE);
 #endif

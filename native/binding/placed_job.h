@@ -13,8 +13,10 @@ namespace ws::binding {
 
 class PlacedJob : public Job {
  public:
-  PlacedJob(const CallOptions& o, JobKind cpu_kind) : gpu_(o.gpu), routine_(o.routine), fallback_(o.fallback), cpu_kind_(cpu_kind) {
-    kind = gpu_ ? JobKind::Gpu : cpu_kind;
+  PlacedJob(const CallOptions& o, JobKind cpu_kind)
+      : gpu_(o.gpu), routine_(o.routine), fallback_(o.fallback),
+        cpu_kind_(o.shared && cpu_kind == JobKind::Large ? JobKind::Small : cpu_kind) {
+    kind = gpu_ ? JobKind::Gpu : cpu_kind_;
   }
 
   void execute() final {

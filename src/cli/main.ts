@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--precision <precision>', 'compute in float32 or float64 (default: as stored)').choices(['float32', 'float64']))
     .addOption(new Option('--backend <backend>', 'compute backend').choices(['auto', 'cpu', 'cuda']).default('auto'))
     .option('--threads <n>', 'BLAS threads for large layers', int(1))
-    .option('--concurrency <n>', 'layers analysed at once', int(1))
+    .option('--concurrency <n>', 'layers analysed at once (default: one per BLAS thread, at most 4)', int(1))
     .option('--no-progress', 'no progress output on stderr')
     .option('--shard <i/n|auto>', "analyse part i of n (0-based), balanced by Σ n²m, into --out/part-<i>-of-<n>.jsonl; 'auto': from SLURM_ARRAY_TASK_* or JOB_COMPLETION_INDEX")
     .option('--shard-count <n>', 'with --shard auto: the number of parts (Kubernetes; default SLURM_ARRAY_TASK_COUNT or WEIGHTSCOPE_SHARD_COUNT)', int(1))

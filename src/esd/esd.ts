@@ -8,17 +8,14 @@
 // rank_loss. method: 'gram' is offered for speed on large dense layers when only α is wanted.
 import { fail, WeightscopeError } from '../errors.js';
 import {
-  gramEigvalsh,
   gramEigvalshSync,
-  svdvals,
-  svdvalsBatch,
   svdvalsBatchSync,
   svdvalsSync,
   type FloatArray,
   type Matrix,
 } from '../linalg/index.js';
 import type { Backend } from '../linalg/options.js';
-import { isAdopted, snapshot } from '../linalg/internal.js';
+import { gramEigvalshIn, isAdopted, resolveContext, snapshot, svdvalsBatchIn, svdvalsIn } from '../linalg/internal.js';
 import { bare, isFloatArray, ownOptions } from './args.js';
 import { skipReason, type LimitOptions } from './limits.js';
 import { exponentOf, ldexp, ldexpFast, maxAbs } from './scale.js';
@@ -229,11 +226,16 @@ export async function esd(W: WeightInput, opts?: EsdOptions): Promise<EsdResult>
   return esdAs(W, opts, 'esd');
 }
 
+/** How esdAs runs its native calls: `shared` (analyze() with a layer per scheduler slot, context.ts). */
+export interface EsdRun {
+  shared?: boolean;
+}
+
 /** esd() whose errors name `fn`, the function the user called (analyzeMatrix). Internal. */
-export async function esdAs(W: WeightInput, opts: EsdOptions | undefined, fn: string): Promise<EsdResult> {
+export async function esdAs(W: WeightInput, opts: EsdOptions | undefined, fn: string, run: EsdRun = {}): Promise<EsdResult> {
   const p = plan(W, opts, fn);
   if (p.skipped) return assemble(p, [], null);
-  const be = bare({ backend: p.backend });
+  const ctx = { ...resolveContext(bare({ backend: p.backend }), fn), shared: run.shared === true };
   const s = p.w.slices;
   if (p.method === 'gram') {
     const g = gramSlices(s);
@@ -241,10 +243,10 @@ export async function esdAs(W: WeightInput, opts: EsdOptions | undefined, fn: st
     // call (natively, no JS pass), so a caller who reuses the buffer after the call changes nothing.
     const slices = g.slices.length > 1 && g.e === 0 ? g.slices.map((m) => (isAdopted(m.data) ? m : snapshot(m))) : g.slices;
     const ev: FloatArray[] = [];
-    for (const m of slices) ev.push(await gramEigvalsh(m, be));
+    for (const m of slices) ev.push(await gramEigvalshIn(ctx, m));
     return assemble(p, null, ev, g.e);
   }
-  return assemble(p, s.length === 1 ? [await svdvals(s[0], be)] : await svdvalsBatch(s as Matrix[], be), null);
+  return assemble(p, s.length === 1 ? [(await svdvalsIn(ctx, s[0])).S] : await svdvalsBatchIn(ctx, s), null);
 }
 
 /** Synchronous esd(): blocks the event loop for the duration of the SVDs. */

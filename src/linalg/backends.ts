@@ -59,6 +59,11 @@ export function getThreads(): number {
   return native.getThreads();
 }
 
+/** The scheduler's CPU slots, min(setThreads, cores): how many small jobs run side by side. Internal. */
+export function cpuSlots(): number {
+  return native.info().slots;
+}
+
 /**
  * Sets the size (estimated flops rows*cols*min(rows,cols)) at which a job stops sharing the CPU with
  * other jobs and runs alone with all BLAS threads. Default 256^3.

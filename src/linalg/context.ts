@@ -27,6 +27,11 @@ export interface LinalgContext {
    */
   readonly accuracy: 'standard' | 'small-values';
   readonly signal?: AbortSignal;
+  /**
+   * Run as a small CPU job whatever the size (one BLAS thread, beside other jobs) instead of alone with
+   * every thread: set by analyze() when it keeps one layer per scheduler slot in flight. Internal.
+   */
+  readonly shared?: boolean;
 }
 
 export interface ContextOptions {
@@ -66,9 +71,10 @@ export function withSignal(ctx: LinalgContext, signal: AbortSignal | undefined):
 export const FLAG_ASYNC = 1;
 export const FLAG_ADOPT = 2;
 const FLAG_FALLBACK = 16;
+const FLAG_SHARED = 128;
 
 /**
- * The device, fallback and precision bits of one call of `flops` (rows*cols*min; summed over a batch).
+ * The device, fallback, precision and shared bits of one call of `flops` (rows*cols*min; summed over a batch).
  * svdLike: the call is an SVD (the cuSOLVER routine choice applies). 'auto' loads CUDA only for jobs at
  * or above the crossover, so small jobs never pay for it.
  */
@@ -83,5 +89,5 @@ export function placement(ctx: LinalgContext, flops: number, svdLike = true): nu
     device = 1;
     fallback = FLAG_FALLBACK;
   }
-  return (device << 2) | fallback | (precision << 5);
+  return (device << 2) | fallback | (precision << 5) | (ctx.shared ? FLAG_SHARED : 0);
 }

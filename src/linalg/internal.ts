@@ -10,3 +10,4 @@ export { abortError, throwIfAborted, checkSignal } from './abort.js';
 export { readTensor, decodeTensor, decodeTensorSync, type TensorSpec, type DecodedTensor, type StoredDtype, type TensorLayout } from './tensor.js';
 export { readGgml, decodeGgml, type GgmlResult } from './ggml.js';
 export { contentDigest } from './digest.js';
+export { cpuSlots } from './backends.js';

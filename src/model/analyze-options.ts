@@ -1,7 +1,7 @@
 // analyze()'s options, checked once and resolved into the settings every layer is analysed with.
 import { fail } from '../errors.js';
 import type { AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
-import { checkSignal } from '../linalg/internal.js';
+import { checkSignal, cpuSlots } from '../linalg/internal.js';
 import { checkOptions, requestedBackend, requireCuda, type Backend } from '../linalg/options.js';
 import type { SkippedTensor, TensorSource, WeightKind } from './types.js';
 import type { LayerResult } from './results.js';
@@ -25,7 +25,11 @@ export interface ModelAnalyzeOptions {
   layers?: RegExp | string;
   /** Only layers of these kinds. */
   types?: readonly WeightKind[];
-  /** Layers analysed at once (default 1; small layers then share the CPU, see README "Threads"). */
+  /**
+   * Layers analysed at once. Default: one per scheduler slot (min(setThreads, cores)), at most 4. With at
+   * least one layer per slot, each layer's SVD runs on one BLAS thread beside the others instead of alone
+   * with all of them (README "Whole-model analysis"); peak memory is about `concurrency` + 1 layers.
+   */
   concurrency?: number;
   /** Called after each layer (analysed or skipped). */
   onProgress?: (p: { done: number; total: number; name: string }) => void;
@@ -94,6 +98,8 @@ export interface LayerDone {
 }
 
 const OPTS = ['metrics', 'farms', 'layers', 'types', 'concurrency', 'onProgress', 'precision', 'method', 'backend', 'signal', 'keepEsd', 'minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'select', 'onLayer', 'fitQualityBootstrap', 'tailOnly'] as const;
+/** The default `concurrency` on machines with many cores: each layer in flight holds its data. */
+const MAX_DEFAULT_CONCURRENCY = 4;
 const METRICS: readonly Metric[] = ['mp', 'traps', 'rank', 'farms', 'fit-quality'];
 const KINDS: readonly WeightKind[] = ['dense', 'conv2d', 'embedding', 'recurrent', 'other'];
 
@@ -103,6 +109,8 @@ export interface Settings {
   /** Whether a layer name passes the `layers` filter. */
   nameOk: (name: string) => boolean;
   concurrency: number;
+  /** How each layer's native calls run: shared (one BLAS thread each) when every slot has a layer. */
+  run: { shared: boolean };
   signal?: AbortSignal;
   /** The analyzeMatrix options every layer shares (limits, fit choices, method, backend, metric groups), resolved once. */
   matrix: Readonly<Omit<MatrixOptions, 'name' | 'layerType' | 'layout' | 'storedDtype'>>;
@@ -136,8 +144,13 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
     fail('E_OPTION', `analyze: types must be an array of ${KINDS.join(', ')}`);
   if (o.precision !== undefined && o.precision !== 'float32' && o.precision !== 'float64')
     fail('E_OPTION', `analyze: precision must be 'float32' or 'float64', got ${JSON.stringify(o.precision)}`);
-  const concurrency = o.concurrency ?? 1;
+  const slots = cpuSlots();
+  const concurrency = o.concurrency ?? Math.min(slots, MAX_DEFAULT_CONCURRENCY);
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) fail('E_OPTION', 'analyze: concurrency must be a positive integer');
+  // A layer per slot: LAPACK's reductions (?sytrd, ?gebrd) are memory-bound and scale poorly across
+  // threads, so layers side by side on one thread each finish sooner than one at a time on all of them
+  // (bench/README.md). Fewer layers than slots keep the large-job rule: alone, every thread.
+  const shared = slots > 1 && concurrency >= slots;
   for (const k of ['onProgress', 'select', 'onLayer'] as const)
     if (o[k] !== undefined && typeof o[k] !== 'function') fail('E_OPTION', `analyze: ${k} must be a function`);
   if (o.tailOnly !== undefined && typeof o.tailOnly !== 'boolean' && (typeof o.tailOnly !== 'object' || o.tailOnly === null))
@@ -153,5 +166,5 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
   };
   for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'method', 'backend'] as const)
     if (o[k] !== undefined) matrix[k] = o[k];
-  return { o, metrics: groups, nameOk: nameFilter(o.layers), concurrency, matrix: matrix as Settings['matrix'], ...(signal ? { signal } : {}) };
+  return { o, metrics: groups, nameOk: nameFilter(o.layers), concurrency, run: { shared }, matrix: matrix as Settings['matrix'], ...(signal ? { signal } : {}) };
 }

@@ -6,7 +6,7 @@
 import type { WeightInput } from '../esd/weights.js';
 import { skipReason } from '../esd/limits.js';
 import { WeightscopeError } from '../errors.js';
-import { analyzeMatrix, summarize, type LayerReport, type AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
+import { analyzeMatrixIn, summarize, type LayerReport, type AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
 import { release, throwIfAborted } from '../linalg/internal.js';
 import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
@@ -152,7 +152,7 @@ async function analyseLoaded(job: Job, W: WeightInput, s: Settings, skipped: Ski
   if (lt === 'conv2d' && job.layout) mo.layout = job.layout;
   let report: LayerReport;
   try {
-    report = await analyzeMatrix(W, mo);
+    report = await analyzeMatrixIn(W, mo, s.run);
   } catch (e) {
     // A bad layer (NaN weights, ...) is reported and the others are analysed.
     if (e instanceof WeightscopeError && e.code !== 'E_OPTION') {

@@ -1,6 +1,6 @@
 // analyzeMatrix: one weight -> one LayerReport with every per-layer metric of formulas.md §1-§6, in
 // WeightWatcher's order: ESD, power-law fit, norm metrics, MP fit, randomisation, (FARMS α).
-import { esdAs, esdSyncAs, type EsdOptions, type EsdResult } from '../../esd/esd.js';
+import { esdAs, esdSyncAs, type EsdOptions, type EsdResult, type EsdRun } from '../../esd/esd.js';
 import type { FarmsPreset } from '../../esd/farms.js';
 import { gramUncertainty } from '../../esd/gram-bound.js';
 import type { WeightInput } from '../../esd/weights.js';
@@ -279,9 +279,14 @@ function trapsOpts(p: Parsed, e: EsdResult) {
  * status 'failed' and the reason. Runs its SVDs on the libuv pool.
  */
 export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Promise<LayerReport> {
+  return analyzeMatrixIn(W, opts, {});
+}
+
+/** analyzeMatrix() whose ESD calls run as `run` says (analyze(): shared, one layer per slot). Internal. */
+export async function analyzeMatrixIn(W: WeightInput, opts: AnalyzeOptions | undefined, run: EsdRun): Promise<LayerReport> {
   const p = parse(opts, 'analyzeMatrix');
-  let e = await esdAs(W, p.esdOpts, 'analyzeMatrix');
-  if (needsGesdd(e)) e = await esdAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrix');
+  let e = await esdAs(W, p.esdOpts, 'analyzeMatrix', run);
+  if (needsGesdd(e)) e = await esdAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrix', run);
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? await correlationTrapsAs(W, trapsOpts(p, e), 'analyzeMatrix') : null;
   const farms = p.farms ? await farmsFit(W, farmsOpts(p, e)) : null;

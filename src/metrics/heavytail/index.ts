@@ -1,5 +1,5 @@
 // Heavy-tail (HTSR) metrics of weight matrices: formulas.md §1-§7.
-export { analyzeMatrix, analyzeMatrixSync, type AnalyzeOptions } from './analyze.js';
+export { analyzeMatrix, analyzeMatrixIn, analyzeMatrixSync, type AnalyzeOptions } from './analyze.js';
 export { layerReportToJSON, snakeCase, type LayerReport } from './report.js';
 export { summarize, SUMMARY_METRICS, type Summary, type SummaryMetric } from './summary.js';
 export { normMetrics, matrixRank, detX, type NormMetrics } from './norms.js';

@@ -73,7 +73,7 @@ async function measureShape(id, opts) {
   const file = await ensureModel(shape, opts.pythonPath);
   const env = threadEnv(opts.threads);
   const floor = await runJson(process.execPath, [path.join(DRIVERS, 'ws_floor.mjs'), JSON.stringify({ model: file, threads: opts.threads, maxN: 'Infinity' })], env);
-  log(`${id}: floor ${floor.floor_s.toFixed(2)} s over ${floor.layers.length} layers`);
+  log(`${id}: floor ${floor.floor_s.toFixed(2)} s (side by side ${floor.floor_shared_s.toFixed(2)} s) over ${floor.layers.length} layers`);
   const ws = [];
   for (let r = 0; r < opts.reps; r++) {
     const cfg = { model: file, threads: opts.threads, maxN: 'Infinity', options: OPTIONS };
@@ -95,6 +95,8 @@ async function measureShape(id, opts) {
     layers: floor.layers.length,
     sum_n2m: n2m,
     floor_s: floor.floor_s,
+    floor_shared_s: floor.floor_shared_s ?? null,
+    slots: floor.slots ?? null,
     read_f64_s: floor.read_f64_s,
     ws_analysis_s: ws.map((r) => r.analysis_s),
     ws_best_s: best.analysis_s,
@@ -117,6 +119,8 @@ function tables(res) {
     `${f2(s.ws_best_s)} s`,
     `${f2(s.floor_s)} s`,
     `${(s.ws_best_s / s.floor_s).toFixed(2)}×`,
+    s.floor_shared_s ? `${f2(s.floor_shared_s)} s` : '—',
+    s.floor_shared_s ? `${(s.ws_best_s / s.floor_shared_s).toFixed(2)}×` : '—',
     (s.ws_best_s / (s.sum_n2m / 1e9)).toFixed(3),
     (s.floor_s / (s.sum_n2m / 1e9)).toFixed(3),
     s.python_analysis_s === null ? '—' : `${f2(s.python_analysis_s)} s`,
@@ -127,10 +131,10 @@ function tables(res) {
   return [
     {
       title: "analyze() through the Gram route (method 'gram', precision 'float64', every layer) vs the syrk + syevd floor",
-      headers: ['checkpoint', 'layers', 'Σ n²m (1e9)', 'ws analysis', 'floor', 'ws / floor', 'ws s per 1e9 n²m', 'floor s per 1e9 n²m', 'python', 'python / ws', 'max |Δα| vs python', 'ws peak RSS'],
+      headers: ['checkpoint', 'layers', 'Σ n²m (1e9)', 'ws analysis', 'floor', 'ws / floor', 'floor side by side', 'ws / side-by-side floor', 'ws s per 1e9 n²m', 'floor s per 1e9 n²m', 'python', 'python / ws', 'max |Δα| vs python', 'ws peak RSS'],
       rows,
       notes: [
-        'floor: Σ over the analysed layers of one gramEigvalshSync (?dsyrk + ?dsyevd) on the layer already in memory as float64, same threads, same run (drivers/ws_floor.mjs). ws analysis: `await analyze(file, { method: \'gram\', precision: \'float64\', maxN: Infinity })` from opening the file to the last metric (read, F16 widening, Gram, power-law fit, MP fit, norms, rank metrics), the fastest of the runs. Time per Σ n²m constant across the rows = linear in Σ n²m.',
+        'floor: Σ over the analysed layers of one gramEigvalshSync (?dsyrk + ?dsyevd) on the layer already in memory as float64, same threads, same run (drivers/ws_floor.mjs). floor side by side: the same calls grouped one layer per scheduler slot, each group at once on one BLAS thread per layer, as analyze() runs its layers by default (Σ of the groups\' wall times). ws analysis: `await analyze(file, { method: \'gram\', precision: \'float64\', maxN: Infinity })` from opening the file to the last metric (read, F16 widening, Gram, power-law fit, MP fit, norms, rank metrics), the fastest of the runs. Time per Σ n²m constant across the rows = linear in Σ n²m.',
       ],
     },
   ];

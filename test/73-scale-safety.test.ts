@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   analyzeMatrixSync,
   balancednessSync,
+  esd,
   esdSync,
   gradientAlignment,
   inputOrthogonalitySync,
@@ -67,6 +68,19 @@ describe('esd: λ = σ² outside float64 is E_NONFINITE (every eigenvalue was �
     const top = s.evals[s.evals.length - 1];
     expect(top).toBeGreaterThan(0);
     for (let i = 0; i < s.evals.length; i++) expect(Math.abs(g.evals[i] - s.evals[i])).toBeLessThan(1e-5 * top);
+  });
+  it("method 'gram' on one float64 slice near 1e-150 and 1e150 (scaled natively, not in JavaScript) equals the gesdd route", async () => {
+    for (const c of [2 ** -498, 2 ** 498]) {
+      const f = scale(W, c);
+      const s = esdSync(f);
+      const top = s.evals[s.evals.length - 1];
+      for (const g of [esdSync(f, { method: 'gram' }), await esd(f, { method: 'gram' })]) {
+        expect(g.evals.length).toBe(s.evals.length);
+        for (let i = 0; i < s.evals.length; i++) expect(Math.abs(g.evals[i] - s.evals[i])).toBeLessThan(1e-12 * top);
+      }
+    }
+    // λ_max below float64's smallest normal number: E_NONFINITE either way, never zeros
+    expectCode(() => esdSync(scale(W, M170 * 2 ** -100), { method: 'gram' }), 'E_NONFINITE');
   });
 });
 

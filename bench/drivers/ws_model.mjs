@@ -18,7 +18,8 @@ driverMain(async (cfg) => {
   ws.setThreads(cfg.threads);
   const opts = cfg.maxN === null || cfg.maxN === undefined ? {} : { maxN: cfg.maxN === 'Infinity' ? Infinity : cfg.maxN };
   Object.assign(opts, cfg.options ?? {});
-  // Per-layer time (read + decode + every metric) = time between progress calls (layers run one at a time).
+  // Per-layer time = time between progress calls: read + decode + every metric when layers run one at a
+  // time; with layers side by side (the default: one per slot) it is the time per layer of the throughput.
   const layerS = new Map();
   const t0 = performance.now();
   let last = t0;

@@ -128,15 +128,19 @@ function plan(W: WeightInput, opts: EsdOptions | undefined, fn: string): Plan {
  * entries near 1e-30 gave Gram eigenvalues of 0). The eigenvalues are multiplied by 2^(2e) in assemble().
  */
 function gramSlices(slices: Matrix[]): { slices: Matrix[]; e: number } {
-  let top = 0;
-  for (const m of slices) top = Math.max(top, maxAbs(m.data));
-  const e = exponentOf(top);
   // Where the largest entry is about 2^e with e in SAFE_EXP, scaling by 2^-e changes no rounding (exact
   // power-of-two scaling; no product under- or overflows either way, and neither the native route,
   // gram_scale.h, nor ?syevd rescale the input there): the slices go as they are, read in place, with no
   // JavaScript copy and no pass that writes them. The ranges have margins inside those measured bitwise
   // equal (float32 [-10, 22], float64 [-200, 220]; test/21-gram-route.test.ts checks the edges).
   if (slices.length === 0) return { slices, e: 0 };
+  // One float64 slice: the native route scans and scales it itself (gram_scale.h), off the main thread,
+  // and scales the eigenvalues back into float64, the precision assemble() would bring them back to.
+  // (float32 stays here: scaled back natively they would have to fit float32's narrow range.)
+  if (slices.length === 1 && slices[0].data instanceof Float64Array) return { slices, e: 0 };
+  let top = 0;
+  for (const m of slices) top = Math.max(top, maxAbs(m.data));
+  const e = exponentOf(top);
   const [lo, hi] = SAFE_EXP[slices[0]?.data instanceof Float64Array ? 'float64' : 'float32'];
   if (e >= lo && e <= hi) return { slices, e: 0 };
   const out = slices.map((m) => {

@@ -163,6 +163,8 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
     mpFit: groups.has('mp'),
     randomize: groups.has('traps'),
     farms: groups.has('farms') ? (o.farms ?? 'default') : false,
+    // the rank and fit-quality columns are computed from each layer's eigenvalues
+    keepEsd: groups.has('rank') || groups.has('fit-quality') || !!o.keepEsd,
   };
   for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'method', 'backend'] as const)
     if (o[k] !== undefined) matrix[k] = o[k];

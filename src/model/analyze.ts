@@ -142,12 +142,7 @@ async function analyseLoaded(job: Job, W: WeightInput, s: Settings, skipped: Ski
     skipped.push({ name: job.name, reason: `${W.shape.length}-D tensor of kind '${job.kind}' has no matrix view` });
     return null;
   }
-  const mo: MatrixOptions = {
-    ...s.matrix,
-    name: job.name,
-    layerType: lt,
-    keepEsd: metrics.has('rank') || metrics.has('fit-quality') || !!esd,
-  };
+  const mo: MatrixOptions = { ...s.matrix, name: job.name, layerType: lt };
   if (job.storedDtype !== undefined) mo.storedDtype = job.storedDtype;
   if (lt === 'conv2d' && job.layout) mo.layout = job.layout;
   let report: LayerReport;

@@ -97,7 +97,7 @@ function perShapeTable(results) {
       const tp = median(rs.map((r) => r.seconds_py));
       return [key, rs.length, median(alphas).toFixed(2), `${Math.min(...alphas).toFixed(2)} – ${Math.max(...alphas).toFixed(2)}`, fmtS(tw), fmtS(tp), fmtRatio(tp / tw)];
     }),
-    notes: ['Time per layer: read + decode + ESD + power-law fit + norms + MP fit + rank metrics, as each side reports it; median over the runs, then over the layers of a kind.'],
+    notes: ['Time per layer: read + decode + ESD + power-law fit + norms + MP fit + rank metrics, as each side reports it (weightscope: the time between layer completions, its layers running side by side); median over the runs, then over the layers of a kind.'],
   };
 }
 
@@ -149,7 +149,8 @@ function methodSection(results) {
     '  rank-one spikes with power-law strengths, so the ESD has a power-law tail with α ≈ 2-4 (pure noise gives α ≈ 10).',
     '- **weightscope**: [drivers/ws_model.mjs](drivers/ws_model.mjs) runs `await analyze(file)` with the default options',
     '  (metrics `[\'mp\', \'rank\']`: ESD by gesdd, power-law fit with the KS xmin scan, norms, MP fit, rank metrics), layers',
-    '  streamed one at a time, F16 decoded to float32.',
+    '  streamed and analysed one per BLAS thread side by side (analyze()\'s default concurrency, one BLAS thread per layer),',
+    '  F16 decoded to float32.',
     '- **python (WeightWatcher\'s path in numpy/scipy)**: [drivers/ww_python.py](drivers/ww_python.py) reads each tensor at',
     '  its header offsets (numpy `frombuffer`, F16 → float64), `scipy.linalg.svd(W, compute_uv=False)` in float64,',
     '  λ = σ², drops λ ≤ 1e-5, fits the power law with WeightWatcher\'s xmin scan (a Python loop over every candidate,',

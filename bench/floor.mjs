@@ -33,7 +33,8 @@ const OPTIONS = { method: 'gram', precision: 'float64' };
 
 const HELP = `usage: npm run bench:model -- floor [--shapes gpt2-4,gpt2,1b] [--reps R] [--threads T] [--python] [--report]
 
-  --shapes   which checkpoints (default all three: ${Object.keys(SHAPES).join(', ')})
+  --shapes   which checkpoints (default all three: ${Object.keys(SHAPES).join(', ')}); the rows of the
+             others are kept from bench/floor-results.json
   --reps     analyze() runs per shape (the table shows the fastest; default 1)
   --python   also run the numpy/scipy WeightWatcher path on each (slow: minutes on the 1b shape)
   --report   re-render bench/README.md's block from bench/floor-results.json
@@ -145,7 +146,7 @@ function writeReadme(res, tbls) {
   const text = [
     BEGIN,
     '',
-    `Run ${m.date} on ${m.cpu} × ${m.cores} (BLAS threads ${m.threads}; 1-min load ${m.loadavg_start[0].toFixed(2)} at start, ${m.loadavg_end[0].toFixed(2)} at end). Raw numbers: [floor-results.json](floor-results.json).`,
+    `Run ${m.date} on ${m.cpu} × ${m.cores} (BLAS threads ${m.threads}; 1-min load ${m.loadavg_start[0].toFixed(2)} at start, ${m.loadavg_end[0].toFixed(2)} at end). Raw numbers: [floor-results.json](floor-results.json).${m.kept ? ` The rows of ${m.kept.join(', ')} are kept from the previous run.` : ''}`,
     '',
     ...tbls.map(renderMarkdown),
     END,
@@ -167,6 +168,12 @@ export async function main(argv) {
     res = { meta: { date: new Date().toISOString(), cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), threads: opts.threads, loadavg_start: os.loadavg() }, shapes: [] };
     for (const id of opts.shapes) res.shapes.push(await measureShape(id, opts));
     res.meta.loadavg_end = os.loadavg();
+    // --shapes re-measures some rows and keeps the others (as `npm run bench -- --only`)
+    if (existsSync(RESULTS)) {
+      const kept = JSON.parse(readFileSync(RESULTS, 'utf8')).shapes.filter((x) => !opts.shapes.includes(x.id));
+      res.shapes = Object.keys(SHAPES).map((id) => res.shapes.find((x) => x.id === id) ?? kept.find((x) => x.id === id)).filter(Boolean);
+      if (kept.length > 0) res.meta.kept = kept.map((x) => x.id);
+    }
     writeFileSync(RESULTS, `${JSON.stringify(res, null, 1)}\n`);
   }
   const tbls = tables(res);

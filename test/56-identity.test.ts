@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, listTensors } from '../src/index.js';
+import { analyze, listTensors, type LayersModelLike } from '../src/index.js';
 import { fixturesDir } from './helpers/reference.js';
 
 const ID = join(fixturesDir, 'identity');
@@ -87,6 +87,25 @@ describe('one weight, two names', () => {
     expect(rel(r.layers[1].lambdaMax, expected.same_bytes.W)).toBeLessThan(1e-5);
     expect(r.skipped).toEqual([]);
     expect(JSON.parse(JSON.stringify(r.layers[1])).aliases).toEqual(['W_then']);
+  });
+
+  it('the first copy in model order is analysed, whichever copy is read first (layers side by side)', async () => {
+    // 'late' is read 100 ms after 'early' (its data() waits): with two layers at a time, 'early', the second
+    // copy, is keyed first. The row must still be 'late', the first in model order, with 'early' as alias.
+    let x = 7;
+    const data = Float32Array.from({ length: 48 * 40 }, () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5);
+    const other = data.map((v, i) => v * ((i % 3) + 1));
+    const dense = (name: string, d: Float32Array, delayMs: number) => ({
+      name,
+      getClassName: () => 'Dense',
+      getWeights: () => [{ shape: [48, 40], name: 'kernel', dtype: 'float32', dataSync: () => d, data: () => new Promise<Float32Array>((res) => setTimeout(() => res(d), delayMs)) }],
+    });
+    const model: LayersModelLike = { layers: [dense('late', data, 100), dense('early', data, 0), dense('other', other, 0), dense('again', data, 0)] };
+    for (let run = 0; run < 3; run++) {
+      const r = await analyze(model, { concurrency: 2 });
+      expect(r.layers.map((l) => [l.name, l.aliases])).toEqual([['late/kernel', ['early/kernel', 'again/kernel']], ['other/kernel', undefined]]);
+      expect(r.skipped).toEqual([]);
+    }
   });
 
   it('Silero VAD: every LSTM weight its If branches store twice (numpy: byte-identical) is one row with the copy as alias', async () => {

@@ -10,7 +10,7 @@ import { analyzeMatrixIn, summarize, type LayerReport, type AnalyzeOptions as Ma
 import { release, throwIfAborted } from '../linalg/internal.js';
 import { rankFromSvdvals } from '../metrics/rank.js';
 import { parseOptions, type ModelAnalyzeOptions, type Settings } from './analyze-options.js';
-import { contentKey, sameDataReason } from './dedupe.js';
+import { contentKey, sameDataReason, Seen } from './dedupe.js';
 import { fitQualityColumns } from './fit-quality.js';
 import { jobsOf, type AnalyzeSource, type Job } from './jobs.js';
 import { Prefetcher } from './pipeline.js';
@@ -44,7 +44,6 @@ function layerTypeOf(kind: WeightKind, rank: number): 'dense' | 'embedding' | 'c
 }
 
 /** The first analysis of each distinct weight, by content, so a copy waits for it and joins its row. */
-type Seen = Map<string, { name: string; result: Promise<LayerResult | null> }>;
 
 /** Analyses every weight matrix of a model; see README "Whole-model analysis". */
 export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions): Promise<ModelReport> {
@@ -61,7 +60,9 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   const jobs = chosen ? matching.filter((j) => chosen.has(j.layerId)) : matching;
   const results: (LayerResult | undefined)[] = new Array(jobs.length);
   const esd = o.keepEsd ? new Map<string, Float64Array>() : undefined;
-  const seen: Seen = new Map();
+  const seen = new Seen<Promise<LayerResult | null>>(jobs.length);
+  // each layer's skipped entries, joined in model order at the end (layers side by side finish in any order)
+  const skippedOf: SkippedTensor[][] = jobs.map(() => []);
   throwIfAborted(s.signal);
   const reads = new Prefetcher(jobs, o.precision, (j) => !earlySkip(j, s), s.signal);
   let next = 0;
@@ -70,10 +71,15 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
     while (next < jobs.length) {
       throwIfAborted(s.signal); // a running layer finishes; the rest are not started
       const i = next++;
-      const [before, meta] = [skipped.length, {} as { key?: string }];
-      const r = await runOne(jobs[i], () => reads.take(i), s, skipped, seen, esd, meta);
+      const meta = {} as { key?: string };
+      let r: LayerResult | null;
+      try {
+        r = await runOne(jobs[i], i, () => reads.take(i), s, skippedOf[i], seen, esd, meta);
+      } finally {
+        seen.pass(i);
+      }
       if (r) results[i] = r;
-      o.onLayer?.({ layer: jobs[i], result: r, key: meta.key, skipped: skipped.slice(before).filter((x) => x.name === jobs[i].name) });
+      o.onLayer?.({ layer: jobs[i], result: r, key: meta.key, skipped: [...skippedOf[i]] });
       done++;
       o.onProgress?.({ done, total: jobs.length, name: jobs[i].name });
     }
@@ -83,6 +89,7 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   } finally {
     reads.close();
   }
+  for (const list of skippedOf) skipped.push(...list);
   const analysed = results.filter((r): r is LayerResult => !!r);
   return {
     source: p.label,
@@ -108,9 +115,10 @@ function earlySkip(job: Job, s: Settings): string | null {
   return dims && skipReason(dims[0], dims[1], { minEvals: o.minEvals, maxEvals: o.maxEvals, maxN: o.maxN }, 'analyze', dims[2]);
 }
 
-async function runOne(job: Job, load: () => Promise<WeightInput>, s: Settings, skipped: SkippedTensor[], seen: Seen, esd: Map<string, Float64Array> | undefined, meta: { key?: string }): Promise<LayerResult | null> {
+async function runOne(job: Job, i: number, load: () => Promise<WeightInput>, s: Settings, skipped: SkippedTensor[], seen: Seen<Promise<LayerResult | null>>, esd: Map<string, Float64Array> | undefined, meta: { key?: string }): Promise<LayerResult | null> {
   const early = earlySkip(job, s);
   if (early) {
+    seen.pass(i); // registers no key: the layers after it need not wait for its tail-only pass
     const [o, dims] = [s.o, sliceDims(job.shape, job.layout)];
     const tail = o.tailOnly && dims && tooLarge(dims[0], dims[1], dims[2], o) ? await tailOnlyEntry(job.load, o) : undefined;
     skipped.push({ name: job.name, reason: early, ...(tail ? { tailOnly: tail } : {}) });
@@ -119,7 +127,7 @@ async function runOne(job: Job, load: () => Promise<WeightInput>, s: Settings, s
   const W = await load();
   try {
     const key = (meta.key = await contentKey(W, job.kind, job.layout));
-    const first = seen.get(key);
+    const first = await seen.firstOf(i, key);
     if (first) {
       const r = await first.result;
       if (r) r.aliases = [...(r.aliases ?? []), job.name, ...(job.aliases ?? [])];
@@ -127,7 +135,7 @@ async function runOne(job: Job, load: () => Promise<WeightInput>, s: Settings, s
       return null;
     }
     const result = analyseLoaded(job, W, s, skipped, esd);
-    seen.set(key, { name: job.name, result });
+    seen.claim(i, key, { name: job.name, result });
     return await result;
   } finally {
     // the layer's data is analyze()'s own (read or copied for it): its block goes back to the pool now

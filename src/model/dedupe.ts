@@ -27,3 +27,42 @@ export async function contentKey(W: WeightInput, kind: string, layout: string | 
 export function sameDataReason(first: string): string {
   return `the same data as '${first}' (analysed once; see its entry)`;
 }
+
+/**
+ * Which layer holds each content key, claimed in model order. Layers run side by side and their digests
+ * finish in any order; so that "the first in model order" is analysed whatever the timing, layer i looks a
+ * key up only once every layer before it has claimed its key or passed (`pass`: no key, or done).
+ */
+export class Seen<T = unknown> {
+  private readonly byKey = new Map<string, { name: string; result: T }>();
+  private readonly turns: { done: Promise<void>; open: () => void }[];
+
+  constructor(count: number) {
+    this.turns = Array.from({ length: count }, () => {
+      let open!: () => void;
+      const done = new Promise<void>((resolve) => (open = resolve));
+      return { done, open };
+    });
+  }
+
+  /** The layer before `i` that holds `key`, once every layer before `i` has had its turn. */
+  async firstOf(i: number, key: string): Promise<{ name: string; result: T } | undefined> {
+    if (i > 0) await this.turns[i - 1].done;
+    const first = this.byKey.get(key);
+    if (first) this.pass(i);
+    return first;
+  }
+
+  /** Layer `i` holds `key` (after firstOf(i, key) found none); the next layer may look. */
+  claim(i: number, key: string, entry: { name: string; result: T }): void {
+    this.byKey.set(key, entry);
+    this.pass(i);
+  }
+
+  /** Layer `i` claims no key (skipped, failed, or a copy); idempotent. Waits on layer i-1 so turns stay ordered. */
+  pass(i: number): void {
+    const t = this.turns[i];
+    if (i === 0) t.open();
+    else void this.turns[i - 1].done.then(t.open);
+  }
+}

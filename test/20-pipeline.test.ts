@@ -49,7 +49,8 @@ describe('native read path', () => {
 
   it('analyze(file) equals analyze of the numpy-widened arrays, in float32 and float64', async () => {
     const ref = await all(F32);
-    for (const precision of [undefined, 'float64'] as const) {
+    // default: the Gram route in float64; 'float32' alone selects gesdd in float32
+    for (const precision of [undefined, 'float32', 'float64'] as const) {
       const opts = precision ? { precision } : {};
       const fromFile = await analyze(F16, opts);
       const arrays = [...ref].map(([name, t]) => ({ name, W: { data: t.data.slice(), shape: t.shape as [number, number] } }));
@@ -58,7 +59,8 @@ describe('native read path', () => {
       expect(fromFile.layers.length).toBe(5);
       fromFile.layers.forEach((l, i) => {
         const m = fromArrays.layers[i];
-        expect(l.dtype).toBe(precision ?? 'float32');
+        expect(l.dtype).toBe(precision ?? 'float64');
+        expect(l.route).toBe(precision === 'float32' ? 'gesdd' : 'gram');
         for (const c of COLS) expect(l[c], `${l.name} ${c}`).toBe(m[c]);
       });
     }

@@ -25,15 +25,16 @@ export function gramErrorBound(e: EsdResult, eps: number): number {
 
 /**
  * Why this Gram-route ESD cannot give the small-eigenvalue counts for sure (a reason to rerun it by gesdd),
- * or null when every count is certain. `eps` is the unit roundoff of the precision the Gram route ran in.
+ * or null when every count is certain. `eps` is the unit roundoff of the precision the Gram route ran in,
+ * `rankEps` the one of the rank tolerance (resolution.ts rankDtype; default `eps`).
  */
-export function gramUncertainty(e: EsdResult, eps: number): string | null {
+export function gramUncertainty(e: EsdResult, eps: number, rankEps = eps): string | null {
   if (e.evals.length === 0) return null;
   const delta = gramErrorBound(e, eps);
   let max = 0;
   for (const v of e.evals) if (v > max) max = v;
   // matrix rank: one-sided (λ ≤ tolerance + δ), since a conv2d slice's own tolerance is at most the pooled one
-  const rankTol = max * (e.N * eps) ** 2;
+  const rankTol = max * (e.N * rankEps) ** 2;
   for (const v of e.evals) {
     if (v <= rankTol + delta) return `an eigenvalue (${v.toPrecision(3)}) is within the Gram route's error bound (${delta.toPrecision(3)}) of the matrix-rank tolerance σ_max·N·eps`;
   }

@@ -37,3 +37,13 @@ export function eigenvalueResolution(compute: 'float32' | 'float64', stored: str
   const es = Math.max(EPS[stored ?? compute] ?? ec, ec);
   return es + (ROUTE_ERROR[route] ?? ROUTE_ERROR.gram) * ec;
 }
+
+/**
+ * The dtype whose eps sets the numerical-rank tolerance σ_max·max(M, N)·eps (matrix_rank, rank_loss,
+ * numerical rank): the coarser of the computing dtype and the one the weights were held in as stored
+ * (float64 when stored as float64, else float32: numpy computes float16 in float32). So widening float32
+ * weights to float64 for accuracy does not count their rounding noise as rank.
+ */
+export function rankDtype(compute: 'float32' | 'float64', stored: string | undefined): 'float32' | 'float64' {
+  return compute === 'float64' && (stored === undefined || stored === 'float64') ? 'float64' : 'float32';
+}

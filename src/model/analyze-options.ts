@@ -35,13 +35,15 @@ export interface ModelAnalyzeOptions {
   onProgress?: (p: { done: number; total: number; name: string }) => void;
   /**
    * Compute in this precision: 'float64' widens float32/float16 weights first (as WeightWatcher, which
-   * works in float64; twice the memory), 'float32' narrows float64 ones. Default: as stored.
+   * works in float64), 'float32' narrows float64 ones. Default: 'float64' on the Gram route (the default
+   * method), as stored with method 'gesdd'.
    */
   precision?: 'float32' | 'float64';
   /**
-   * How eigenvalues are computed: 'gesdd' (default; accurate down to the smallest, needed for matrix_rank,
-   * entropy and the λ ≤ 1e-5 filter) or 'gram' (?syrk + ?syevd: 2-9x faster on large layers, absolute error
-   * ~eps·λ_max, fine for alpha and the MP fit; use with precision 'float64' on float32 weights).
+   * How eigenvalues are computed: 'gram' (default unless precision is 'float32': ?syrk + ?syevd, about 2-3x
+   * faster than gesdd on large layers; a layer whose small-eigenvalue counts the Gram route's error bound
+   * cannot guarantee is rerun by gesdd, so matrix_rank, weak rank and the λ ≤ 1e-5 filter equal gesdd's)
+   * or 'gesdd' (every layer by the SVD, accurate down to the smallest singular value).
    */
   method?: 'gesdd' | 'gram';
   /** Where the SVDs run: 'auto' (default: the GPU for layers above the crossover when CUDA is usable), 'cpu' or 'cuda'. */
@@ -112,6 +114,8 @@ export interface Settings {
   /** How each layer's native calls run: shared (one BLAS thread each) when every slot has a layer. */
   run: { shared: boolean };
   signal?: AbortSignal;
+  /** The precision layers are read in (undefined: as stored). */
+  precision: 'float32' | 'float64' | undefined;
   /** The analyzeMatrix options every layer shares (limits, fit choices, method, backend, metric groups), resolved once. */
   matrix: Readonly<Omit<MatrixOptions, 'name' | 'layerType' | 'layout' | 'storedDtype'>>;
 }
@@ -158,6 +162,13 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
   // Up front: per layer, a missing GPU would only list every layer as skipped.
   if (requestedBackend(o) === 'cuda') requireCuda('analyze: ');
   const signal = checkSignal(o.signal, 'analyze');
+  if (o.method !== undefined && o.method !== 'gesdd' && o.method !== 'gram')
+    fail('E_OPTION', `analyze: method must be 'gesdd' or 'gram', got ${JSON.stringify(o.method)}`);
+  // The Gram route is the fast path in float64: there its error bound (src/esd/gram-bound.ts) is small
+  // enough to certify the small-eigenvalue counts of almost every layer. In float32 it would send most
+  // layers back to gesdd, so an explicit float32 keeps gesdd unless the Gram route is asked for.
+  const method = o.method ?? (o.precision === 'float32' ? 'gesdd' : 'gram');
+  const precision = o.precision ?? (method === 'gram' ? 'float64' : undefined);
   const groups = new Set(metrics);
   const matrix: Record<string, unknown> = {
     mpFit: groups.has('mp'),
@@ -165,8 +176,9 @@ export function parseOptions(opts: ModelAnalyzeOptions | undefined): Settings {
     farms: groups.has('farms') ? (o.farms ?? 'default') : false,
     // the rank and fit-quality columns are computed from each layer's eigenvalues
     keepEsd: groups.has('rank') || groups.has('fit-quality') || !!o.keepEsd,
+    method,
   };
-  for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'method', 'backend'] as const)
+  for (const k of ['minEvals', 'maxEvals', 'maxN', 'xmin', 'fixFingers', 'seed', 'backend'] as const)
     if (o[k] !== undefined) matrix[k] = o[k];
-  return { o, metrics: groups, nameOk: nameFilter(o.layers), concurrency, run: { shared }, matrix: matrix as Settings['matrix'], ...(signal ? { signal } : {}) };
+  return { o, metrics: groups, nameOk: nameFilter(o.layers), concurrency, run: { shared }, precision, matrix: matrix as Settings['matrix'], ...(signal ? { signal } : {}) };
 }

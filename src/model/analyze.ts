@@ -5,6 +5,7 @@
 // set (times `concurrency`), not the model size. Layers come out in model order (layerId).
 import type { WeightInput } from '../esd/weights.js';
 import { skipReason } from '../esd/limits.js';
+import { rankDtype } from '../esd/resolution.js';
 import { WeightscopeError } from '../errors.js';
 import { analyzeMatrixIn, summarize, type LayerReport, type AnalyzeOptions as MatrixOptions } from '../metrics/heavytail/index.js';
 import { release, throwIfAborted } from '../linalg/internal.js';
@@ -64,7 +65,7 @@ export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions)
   // each layer's skipped entries, joined in model order at the end (layers side by side finish in any order)
   const skippedOf: SkippedTensor[][] = jobs.map(() => []);
   throwIfAborted(s.signal);
-  const reads = new Prefetcher(jobs, o.precision, (j) => !earlySkip(j, s), s.signal);
+  const reads = new Prefetcher(jobs, s.precision, (j) => !earlySkip(j, s), s.signal);
   let next = 0;
   let done = 0;
   const lane = async () => {
@@ -182,7 +183,7 @@ async function analyseLoaded(job: Job, W: WeightInput, s: Settings, skipped: Ski
   if (evals && metrics.has('rank') && evals.some((v) => v > 0)) {
     const sv = Float64Array.from(evals, (v) => Math.sqrt(Math.max(v, 0)));
     // conv2d: the pooled singular values of the kh·kw slices (scale-free metrics, so WW's ×0.5 is harmless)
-    const rk = rankFromSvdvals(sv, { shape: [Math.max(report.N, sv.length), sv.length], dtype: report.dtype === 'float32' ? 'float32' : 'float64' });
+    const rk = rankFromSvdvals(sv, { shape: [Math.max(report.N, sv.length), sv.length], dtype: rankDtype(report.dtype === 'float32' ? 'float32' : 'float64', job.storedDtype) });
     r.effectiveRank = rk.effectiveRank;
     r.participationRatio = rk.participationRatio;
     r.numericalRank = rk.numericalRank;

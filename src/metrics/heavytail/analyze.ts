@@ -4,8 +4,8 @@ import { esdAs, esdSyncAs, type EsdOptions, type EsdResult, type EsdRun } from '
 import type { FarmsPreset } from '../../esd/farms.js';
 import { gramUncertainty } from '../../esd/gram-bound.js';
 import type { WeightInput } from '../../esd/weights.js';
-import { fail } from '../../errors.js';
-import { eigenvalueResolution, STORED_DTYPES } from '../../esd/resolution.js';
+import { fail, WeightscopeError } from '../../errors.js';
+import { eigenvalueResolution, rankDtype, STORED_DTYPES } from '../../esd/resolution.js';
 import { fitMarchenkoPastur, type MpFit } from '../../fit/mp.js';
 import { fitPowerLaw, type PowerLawOptions } from '../../fit/powerlaw.js';
 import { checkOptions } from '../../linalg/options.js';
@@ -191,7 +191,7 @@ function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, fa
     mpStatus: null, mpReason: null, randMpStatus: null,
   };
   if (e.skipped || !fits) return withJSON({ ...base, ...nan, status: 'skipped', reason: e.skipped });
-  const eps = EPS[e.dtype];
+  const eps = EPS[rankDtype(e.dtype, p.storedDtype)];
   const { fit, mp } = fits;
   const norms = normMetrics(e.evals, fit.alpha, e.N, eps);
   let svMax = 0;
@@ -248,8 +248,16 @@ function buildReport(p: Parsed, e: EsdResult, traps: CorrelationTraps | null, fa
  * threshold, the weak rank) the Gram route's error bound cannot decide is recomputed by gesdd, so those
  * numbers always equal the gesdd route's; `route` then says 'gesdd'.
  */
-function needsGesdd(e: EsdResult): boolean {
-  return e.route === 'gram' && !e.skipped && gramUncertainty(e, EPS[e.dtype]) !== null;
+function needsGesdd(p: Parsed, e: EsdResult): boolean {
+  return e.route === 'gram' && !e.skipped && gramUncertainty(e, EPS[e.dtype], EPS[rankDtype(e.dtype, p.storedDtype)]) !== null;
+}
+
+/**
+ * The Gram route refused the layer as non-finite (σ² past its range after scaling, or NaN/Inf input):
+ * gesdd then gives the answer, or the error, every method would (a NaN layer is refused again there).
+ */
+function outOfGramRange(p: Parsed, err: unknown): boolean {
+  return p.esdOpts.method === 'gram' && err instanceof WeightscopeError && err.code === 'E_NONFINITE';
 }
 
 /** How well this ESD's eigenvalues are known (relative to λ_max), for the power-law fits. */
@@ -285,8 +293,9 @@ export async function analyzeMatrix(W: WeightInput, opts?: AnalyzeOptions): Prom
 /** analyzeMatrix() whose ESD calls run as `run` says (analyze(): shared, one layer per slot). Internal. */
 export async function analyzeMatrixIn(W: WeightInput, opts: AnalyzeOptions | undefined, run: EsdRun): Promise<LayerReport> {
   const p = parse(opts, 'analyzeMatrix');
-  let e = await esdAs(W, p.esdOpts, 'analyzeMatrix', run);
-  if (needsGesdd(e)) e = await esdAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrix', run);
+  const gesdd = () => esdAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrix', run);
+  let e = await esdAs(W, p.esdOpts, 'analyzeMatrix', run).catch((err: unknown) => (outOfGramRange(p, err) ? gesdd() : Promise.reject(err)));
+  if (needsGesdd(p, e)) e = await gesdd();
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? await correlationTrapsAs(W, trapsOpts(p, e), 'analyzeMatrix') : null;
   const farms = p.farms ? await farmsFit(W, farmsOpts(p, e)) : null;
@@ -296,8 +305,15 @@ export async function analyzeMatrixIn(W: WeightInput, opts: AnalyzeOptions | und
 /** Synchronous analyzeMatrix(): blocks the event loop for the SVDs. */
 export function analyzeMatrixSync(W: WeightInput, opts?: AnalyzeOptions): LayerReport {
   const p = parse(opts, 'analyzeMatrixSync');
-  let e = esdSyncAs(W, p.esdOpts, 'analyzeMatrixSync');
-  if (needsGesdd(e)) e = esdSyncAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrixSync');
+  const gesdd = () => esdSyncAs(W, { ...p.esdOpts, method: 'gesdd' }, 'analyzeMatrixSync');
+  let e: EsdResult;
+  try {
+    e = esdSyncAs(W, p.esdOpts, 'analyzeMatrixSync');
+  } catch (err) {
+    if (!outOfGramRange(p, err)) throw err;
+    e = gesdd();
+  }
+  if (needsGesdd(p, e)) e = gesdd();
   if (e.skipped) return build(p, e, null, null);
   const traps = p.randomize ? correlationTrapsSyncAs(W, trapsOpts(p, e), 'analyzeMatrixSync') : null;
   const farms = p.farms ? farmsFitSync(W, farmsOpts(p, e)) : null;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { BENCH_DIR, runJson, runNodeDriver, threadEnv } from './lib/child.mjs';
 import { MODEL_HELP, parseModelArgs } from './lib/model_args.mjs';
 import { hasGnuTime, runMeasured } from './lib/model_child.mjs';
-import { compareLayers, evaluateModelGoals, largestLayerMiB, peakMiB } from './lib/model_compare.mjs';
+import { compareLayers, compareRanks, evaluateModelGoals, largestLayerMiB, peakMiB } from './lib/model_compare.mjs';
 import { buildModelTables, writeModelReadme } from './lib/model_report.mjs';
 import { logBusy, runMain } from './lib/readme.mjs';
 import { median } from './lib/stats.mjs';
@@ -22,13 +22,14 @@ const DRIVERS = path.join(BENCH_DIR, 'drivers');
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
 
 /**
- * The configurations: WeightWatcher's default limits, maxN raised so the embedding is analysed too, and the
- * default limits with weightscope's fast route (eigenvalues of the float64 Gram matrix: ?syrk + ?syevd).
+ * The configurations: WeightWatcher's default limits (weightscope's defaults: the float64 Gram route, gesdd
+ * where its bound cannot certify a layer), maxN raised so the embedding is analysed too, and the default
+ * limits with every layer through float32 sgesdd (`method: 'gesdd'`), the reference for the rank columns.
  */
 const CONFIGS = [
   { id: 'default', label: 'default limits (maxN 50000, wte skipped)', wsMaxN: null, pyMaxN: '50000' },
   { id: 'embedding', label: 'maxN raised (wte analysed)', wsMaxN: 'Infinity', pyMaxN: 'inf' },
-  { id: 'gram', label: "default limits, weightscope method 'gram' + precision 'float64'", wsMaxN: null, pyMaxN: '50000', wsOptions: { method: 'gram', precision: 'float64' } },
+  { id: 'gesdd', label: "default limits, weightscope method 'gesdd' (float32 sgesdd, every layer)", wsMaxN: null, pyMaxN: '50000', wsOptions: { method: 'gesdd' } },
 ];
 
 /** The generated checkpoint, cached under a name that changes with the generator's source. */
@@ -163,7 +164,8 @@ async function main() {
 }
 
 function finish(results) {
-  results.goals = evaluateModelGoals(results.configs);
+  results.rank_check = compareRanks(results.configs.find((c) => c.id === 'default'), results.configs.find((c) => c.id === 'gesdd'));
+  results.goals = evaluateModelGoals(results.configs, results.rank_check);
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 1)}\n`);
   const tables = buildModelTables(results);
   writeModelReadme(path.join(BENCH_DIR, 'README.md'), results, tables);

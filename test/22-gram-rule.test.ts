@@ -39,13 +39,23 @@ describe("method 'gram': small-eigenvalue counts equal numpy's gesdd", () => {
     }
   });
 
-  it("analyze(file, { method: 'gram' }): numerical rank as numpy.linalg.matrix_rank", async () => {
-    const r = await analyze(FILE, { method: 'gram' });
-    expect(r.layers).toHaveLength(4);
-    for (const l of r.layers) {
-      expect(l.numericalRank, l.name).toBe(expected[l.name].matrix_rank);
-      expect(l.route, l.name).toBe(ROUTE[l.name]);
+  it("analyze(file) (the float64 Gram route by default): numerical rank as numpy.linalg.matrix_rank", async () => {
+    // widened to float64, the rank-deficient float32 layer's zero directions lie far below float32's rank
+    // tolerance (which the stored dtype sets), well outside δ: the Gram route is certain there and keeps it
+    const routes = { ...ROUTE, rank_deficient_f32: 'gram' };
+    for (const r of [await analyze(FILE), await analyze(FILE, { method: 'gram' })]) {
+      expect(r.layers).toHaveLength(4);
+      for (const l of r.layers) {
+        expect(l.dtype, l.name).toBe('float64');
+        expect(l.numericalRank, l.name).toBe(expected[l.name].matrix_rank);
+        expect(l.matrixRank, l.name).toBe(expected[l.name].matrix_rank);
+        expect(l.weakRankLoss, l.name).toBe(expected[l.name]['weak_1e-6']);
+        expect(l.route, l.name).toBe(routes[l.name]);
+      }
     }
+    // every layer through gesdd in the stored precision: the same ranks
+    const g = await analyze(FILE, { method: 'gesdd' });
+    for (const l of g.layers) expect([l.route, l.numericalRank], l.name).toEqual(['gesdd', expected[l.name].matrix_rank]);
   });
 
   it('the bound: the Gram eigenvalues of a well-conditioned layer lie within δ of the gesdd ones', async () => {

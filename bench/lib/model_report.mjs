@@ -70,7 +70,7 @@ function agreementTable(results) {
       ];
     }),
     notes: [
-      'weightscope decodes F16 to float32 and runs sgesdd; the python side converts to float64 and runs dgesdd (as WeightWatcher). The differences are float32 rounding of the singular values; a larger |Δα| would mean a KS-scan near-tie resolved to a different xmin ("same xmin" counts layers whose xmin agrees to 1e-4).',
+      'The python side converts F16 to float64 and runs dgesdd (as WeightWatcher). weightscope by default widens F16 to float64 natively and runs dsyrk + dsyevd (gesdd for a layer the error bound cannot certify): its α agree to float64 rounding. With method \'gesdd\' it runs float32 sgesdd: the differences are float32 rounding of the singular values. A larger |Δα| would mean a KS-scan near-tie resolved to a different xmin ("same xmin" counts layers whose xmin agrees to 1e-4).',
     ],
   };
 }
@@ -136,7 +136,7 @@ function methodSection(results) {
     '## Whole-model analysis (`npm run bench:model`)',
     '',
     '```',
-    'npm run bench:model                       # 12 blocks, 3 runs per side, both configurations',
+    'npm run bench:model                       # 12 blocks, 3 runs per side, the three configurations',
     'npm run bench:model -- --blocks 2 --reps 1 --no-embedding   # quick check',
     'npm run bench:model -- --report           # re-render from model-results.json',
     'npm run bench:model -- --gguf-only --reps 3   # only the GGUF read + dequantize throughput (block below)',
@@ -148,9 +148,11 @@ function methodSection(results) {
     '  layer norms, plus the `wte` embedding 50257×768. "Trained-ish" weights: a Gaussian bulk (std 0.02) plus 64-192',
     '  rank-one spikes with power-law strengths, so the ESD has a power-law tail with α ≈ 2-4 (pure noise gives α ≈ 10).',
     '- **weightscope**: [drivers/ws_model.mjs](drivers/ws_model.mjs) runs `await analyze(file)` with the default options',
-    '  (metrics `[\'mp\', \'rank\']`: ESD by gesdd, power-law fit with the KS xmin scan, norms, MP fit, rank metrics), layers',
-    '  streamed and analysed one per BLAS thread side by side (analyze()\'s default concurrency, one BLAS thread per layer),',
-    '  F16 decoded to float32.',
+    '  (metrics `[\'mp\', \'rank\']`: ESD by the float64 Gram route, dsyrk + dsyevd, with gesdd for a layer whose',
+    '  small-eigenvalue counts its error bound cannot certify; power-law fit with the KS xmin scan, norms, MP fit, rank',
+    '  metrics), layers streamed and analysed one per BLAS thread side by side (analyze()\'s default concurrency), F16',
+    '  widened to float64 natively. The third configuration (`method: \'gesdd\'`) runs float32 sgesdd on every layer: its',
+    '  rank columns are the reference the default route must equal layer by layer (goal row "rank columns").',
     '- **python (WeightWatcher\'s path in numpy/scipy)**: [drivers/ww_python.py](drivers/ww_python.py) reads each tensor at',
     '  its header offsets (numpy `frombuffer`, F16 → float64), `scipy.linalg.svd(W, compute_uv=False)` in float64,',
     '  λ = σ², drops λ ≤ 1e-5, fits the power law with WeightWatcher\'s xmin scan (a Python loop over every candidate,',
@@ -162,7 +164,7 @@ function methodSection(results) {
     '- **Same threads**: `OPENBLAS_NUM_THREADS` = `OMP_NUM_THREADS` = `--threads` for both children (weightscope also',
     `  \`setThreads\`). Each run is a fresh process; the two sides alternate which goes first. Speed ratios use the`,
     '  analysis time (imports excluded: that favours python, whose numpy/scipy import is the slower one).',
-    '- **Memory goal**: weightscope peak RSS ≤ 2 × the largest analysed layer as float32 + 300 MiB.',
+    '- **Memory goal**: weightscope peak RSS ≤ 2 × the largest analysed layer, in the precision it is analysed in (float64 by default), + 300 MiB.',
     '',
     `### Results (${m.date})`,
     '',

@@ -33,10 +33,14 @@ export function gramUncertainty(e: EsdResult, eps: number, rankEps = eps): strin
   const delta = gramErrorBound(e, eps);
   let max = 0;
   for (const v of e.evals) if (v > max) max = v;
-  // matrix rank: one-sided (λ ≤ tolerance + δ), since a conv2d slice's own tolerance is at most the pooled one
+  // matrix rank. One matrix: certain unless some λ lies within δ of the tolerance (far below it, λ counts as
+  // zero whatever its error). Pooled conv2d slices: one-sided (λ ≤ tolerance + δ), since a slice's own
+  // tolerance, from its own σ_max, is at most the pooled one.
   const rankTol = max * (e.N * rankEps) ** 2;
+  const pooled = e.sliceSvals.length > 1;
   for (const v of e.evals) {
-    if (v <= rankTol + delta) return `an eigenvalue (${v.toPrecision(3)}) is within the Gram route's error bound (${delta.toPrecision(3)}) of the matrix-rank tolerance σ_max·N·eps`;
+    if (pooled ? v <= rankTol + delta : Math.abs(v - rankTol) <= delta)
+      return `an eigenvalue (${v.toPrecision(3)}) is within the Gram route's error bound (${delta.toPrecision(3)}) of the matrix-rank tolerance σ_max·N·eps`;
   }
   const checks: [string, number][] = [
     [`the fit threshold λ ≤ ${e.threshold}`, e.threshold],

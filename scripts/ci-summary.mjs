@@ -1,5 +1,6 @@
 // Prints the closing line of .ci/run: the vitest JSON reports (main suite, ASan suite) and the pack
-// test's "pack: N passed, N failed" line added up, as "ci: N passed, N failed, N skipped".
+// test's "pack: N passed, N failed" line added up, as the plain "N passed, N failed, N skipped" line
+// that CI log readers take as the run's count (vitest's own summary is not among the formats they read).
 // Exits 1 when a report is missing or counts a failure, so a broken summary cannot pass silently.
 import { readFileSync } from 'node:fs';
 
@@ -24,5 +25,5 @@ for (const file of process.argv.slice(2)) {
     failed += Number(m[2]);
   }
 }
-console.log(`ci: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

@@ -13,8 +13,9 @@ npx tsc -p src/tsconfig.json  # always fresh: a stale dist/ would test old code
 bash scripts/prebuild.sh
 
 passed=0
-pass() { echo "ok: $1"; passed=$((passed + 1)); }
-die() { echo "FAIL: $1" >&2; exit 1; }
+# (no line starts with "ok" or "FAIL": CI log readers take such lines for another test runner's)
+pass() { echo "  pass  $1"; passed=$((passed + 1)); }
+die() { echo "pack test failed: $1" >&2; exit 1; }
 
 echo "== ldd of the prebuilt binary"
 ldd prebuilds/linux-x64/weightscope.node | tee /tmp/weightscope-ldd.txt

@@ -44,10 +44,10 @@ for g in "${groups[@]}"; do
   rc=$(cat "$OUT/$g.rc")
   summary=$(grep -m1 -o 'ERROR SUMMARY: [0-9]* errors from [0-9]* contexts' "$OUT/$g.log" || echo 'no summary (valgrind aborted)')
   cases=$(grep -m1 -o 'valgrind cases.*' "$OUT/$g.log" || echo 'the cases did not finish')
-  if [ "$rc" = 0 ]; then echo "   ok    $g: $cases; $summary"; else
+  if [ "$rc" = 0 ]; then echo "   clean   $g: $cases; $summary"; else
     status=1
     where=$(grep -m1 -A1 -E '^==[0-9]+== (Invalid|Conditional|Use of|Syscall|Mismatched|Source and)' "$OUT/$g.log" | tr -s ' ' | sed 's/==[0-9]*==//g' | tr '\n' ' ')
-    echo "   FAIL  $g (exit $rc): $cases; $summary; first: $where (log: $OUT/$g.log)"
+    echo "   ERRORS  $g (exit $rc): $cases; $summary; first: $where (log: $OUT/$g.log)"
   fi
 done
 echo "== valgrind suite: $(( $(date +%s) - start )) s, $([ $status = 0 ] && echo passed || echo FAILED)"

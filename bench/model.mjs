@@ -29,7 +29,7 @@ const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).
 const CONFIGS = [
   { id: 'default', label: 'default limits (maxN 50000, wte skipped)', wsMaxN: null, pyMaxN: '50000' },
   { id: 'embedding', label: 'maxN raised (wte analysed)', wsMaxN: 'Infinity', pyMaxN: 'inf' },
-  { id: 'gesdd', label: "default limits, weightscope method 'gesdd' (float32 sgesdd, every layer)", wsMaxN: null, pyMaxN: '50000', wsOptions: { method: 'gesdd' } },
+  { id: 'gesdd', label: "default limits, weightscope method 'gesdd' (float32 sgesdd, every layer)", wsMaxN: null, pyMaxN: '50000', wsOptions: { method: 'gesdd' }, reference: true },
 ];
 
 /** The generated checkpoint, cached under a name that changes with the generator's source. */
@@ -83,7 +83,7 @@ async function measureConfig(file, cfg, opts) {
       log(`${cfg.id.padEnd(9)} rep ${rep + 1}/${opts.reps} ${side.padEnd(11)} analysis ${r.analysis_s.toFixed(2)} s, process ${r.process_wall_s.toFixed(2)} s, peak RSS ${peakMiB(r).toFixed(0)} MiB, ${r.layers.length} layers`);
     }
   }
-  const out = { id: cfg.id, label: cfg.label, weightscope: sideSummary(ws), python: sideSummary(py) };
+  const out = { id: cfg.id, label: cfg.label, ...(cfg.reference ? { reference: true } : {}), weightscope: sideSummary(ws), python: sideSummary(py) };
   out.largest_layer_mib = largestLayerMiB(out.weightscope);
   out.agreement = compareLayers(out.weightscope, out.python);
   return out;

@@ -56,14 +56,14 @@ const ALPHA_TOL = 1e-3;
 /** The counts that depend on small eigenvalues: the default route must give gesdd's, layer by layer. */
 const RANK_FIELDS = ['matrix_rank', 'rank_loss', 'weak_rank_loss', 'numerical_rank', 'energy_rank_90', 'num_evals'];
 
-/** The default configuration's rank columns against the every-layer-gesdd one (first run of each). */
+/** The default configuration's rank columns against the every-layer-gesdd one (the last run of each). */
 export function compareRanks(def, gesdd) {
   if (!def || !gesdd || def.error || gesdd.error) return null;
-  const ref = new Map(gesdd.weightscope.runs[0].layers.map((l) => [l.name, l]));
+  const ref = new Map(gesdd.weightscope.layers.map((l) => [l.name, l]));
   const routes = {};
   const differ = [];
   let compared = 0;
-  for (const l of def.weightscope.runs[0].layers) {
+  for (const l of def.weightscope.layers) {
     routes[l.route] = (routes[l.route] ?? 0) + 1;
     const g = ref.get(l.name);
     if (!g) continue;
@@ -80,10 +80,11 @@ export function evaluateModelGoals(configs, rankCheck) {
     const ratio = c.python ? c.python.analysis_s_median / c.weightscope.analysis_s_median : NaN;
     out.push({
       goal: `${c.label}: whole-model analysis vs the numpy/scipy WeightWatcher path`,
-      target: '≥ 5× faster',
+      // the every-layer-gesdd configuration is the reference for the rank columns, not the analyze() default
+      target: c.reference ? '(reference route: timed, no goal)' : '≥ 5× faster',
       value: ratio,
       measured: Number.isFinite(ratio) ? `${ratio.toFixed(2)}× faster` : 'python skipped',
-      pass: Number.isFinite(ratio) ? ratio >= 5 : null,
+      pass: Number.isFinite(ratio) && !c.reference ? ratio >= 5 : null,
     });
     const budget = 2 * c.largest_layer_mib + 300;
     const peak = c.weightscope.peak_rss_mib_median;

@@ -79,7 +79,7 @@ function agreementTable(results) {
 const kindOf = (name) => name.replace(/^h\.\d+\./, '').replace(/\.weight$/, '');
 
 function perShapeTable(results) {
-  const c = ok(results.configs).at(-1);
+  const c = ok(results.configs).find((x) => x.id === 'default') ?? ok(results.configs).at(-1);
   if (!c) return null;
   const groups = new Map();
   for (const r of c.agreement.layers) {

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { run } from './helpers/child.js';
-import { listTensors, openModel } from '../src/index.js';
+import { analyze, esd, listTensors, openModel } from '../src/index.js';
+import { exponentOf, ldexp } from '../src/esd/scale.js';
 
 const REG = join('test', 'fixtures', 'fuzz-regressions');
 
@@ -34,6 +35,28 @@ describe('fuzz regressions (ONNX)', () => {
     const r = await run(process.execPath, [join('test', 'fuzz', 'run.mjs'), '--replay', REG, '--timeout-ms', '10000'], { timeoutMs: 120_000 });
     expect(r.stdout).toMatch(/replay: \d+ saved inputs, 0 findings/);
     expect(r.status).toBe(0);
+  });
+});
+
+describe('fuzz regressions (safetensors)', () => {
+  it('a conv2d kernel holding +Infinity is E_NONFINITE with its position on every route, not a hang', async () => {
+    const file = join(REG, 'safetensors', 'min-conv2d-infinity', 'model.safetensors');
+    for (const opts of [{}, { method: 'gram' as const }, { method: 'gesdd' as const }]) {
+      const r = await analyze(file, { ...opts, minEvals: 1 });
+      expect(r.layers).toEqual([]);
+      expect(r.skipped).toEqual([{ name: 'conv.weight', reason: expect.stringMatching(/^E_NONFINITE: .*\+Infinity at \[/) }]);
+    }
+    const [t] = (await openModel(file)).tensors;
+    const W = { data: (await (await openModel(file)).read(t.name)).data, shape: t.shape };
+    await expect(esd(W as never, { layerType: 'conv2d', method: 'gram', minEvals: 1 })).rejects.toMatchObject({ code: 'E_NONFINITE' });
+  });
+
+  it('the scale helpers return at once for non-finite values (they looped on Infinity)', () => {
+    expect(exponentOf(Infinity)).toBe(0);
+    expect(exponentOf(NaN)).toBe(0);
+    expect(ldexp(1, -Infinity)).toBe(0);
+    expect(ldexp(1, Infinity)).toBe(Infinity);
+    expect(ldexp(2 ** 1000, -1100)).toBe(2 ** -100);
   });
 });
 

@@ -6,10 +6,13 @@
 import { fail } from '../errors.js';
 import type { FloatArray } from '../linalg/matrix.js';
 
-/** e with |x|·2^-e in [0.5, 1) (C's frexp); 0 for x = 0. x must be finite. */
+/**
+ * e with |x|·2^-e in [0.5, 1) (C's frexp); 0 for x = 0, and 0 for ±Infinity or NaN (no scaling: the
+ * finiteness checks downstream name the bad entry; computing a "scale" of Infinity looped forever).
+ */
 export function exponentOf(x: number): number {
   const a = Math.abs(x);
-  if (a === 0) return 0;
+  if (a === 0 || !Number.isFinite(a)) return 0;
   let e = Math.floor(Math.log2(a)) + 1; // exact or off by one near powers of two: corrected below
   let m = ldexp(a, -e);
   while (m >= 1) (e++, (m /= 2));
@@ -19,6 +22,7 @@ export function exponentOf(x: number): number {
 
 /** x·2^e without overflow or underflow of the intermediate power (steps of at most 2^±1000). */
 export function ldexp(x: number, e: number): number {
+  if (!Number.isFinite(e)) return x * 2 ** e; // 0, ±Infinity or NaN at once: the steps below would never end
   let y = x;
   let k = e;
   while (k > 1000) (y *= 2 ** 1000), (k -= 1000);

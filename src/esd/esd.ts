@@ -140,9 +140,7 @@ function gramSlices(slices: Matrix[]): { slices: Matrix[]; e: number } {
   if (slices.length === 1 && slices[0].data instanceof Float64Array) return { slices, e: 0 };
   let top = 0;
   for (const m of slices) top = Math.max(top, maxAbs(m.data));
-  // ±Infinity (maxAbs skips NaN): nothing to scale; the native route refuses the slice with its position
-  if (!Number.isFinite(top)) return { slices, e: 0 };
-  const e = exponentOf(top);
+  const e = exponentOf(top); // 0 for ±Infinity: left unscaled, the native route refuses it with its position
   const [lo, hi] = SAFE_EXP[slices[0]?.data instanceof Float64Array ? 'float64' : 'float32'];
   if (e >= lo && e <= hi) return { slices, e: 0 };
   const out = slices.map((m) => {

@@ -44,8 +44,6 @@ function layerTypeOf(kind: WeightKind, rank: number): 'dense' | 'embedding' | 'c
   return kind === 'embedding' ? 'embedding' : 'dense';
 }
 
-/** The first analysis of each distinct weight, by content, so a copy waits for it and joins its row. */
-
 /** Analyses every weight matrix of a model; see README "Whole-model analysis". */
 export async function analyze(source: AnalyzeSource, opts?: ModelAnalyzeOptions): Promise<ModelReport> {
   const t0 = performance.now();
